@@ -1,0 +1,5 @@
+import sys
+
+from gknb.cli import main
+
+sys.exit(main())

@@ -1,0 +1,279 @@
+"""`gknb`: the command line. Argument parsing and printing around gknb.service."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from gknb import __version__
+from gknb.errors import GknbError
+from gknb.model import Finding
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _out(text: str = "") -> None:
+    print(text, flush=False)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _format_name(report) -> str:  # type: ignore[no-untyped-def]
+    year = f"{report.year}年度" if report.year else "年度未知"
+    return f"{report.agency or '机关名称未填'} · {year} · {report.version}版格式"
+
+
+def print_findings(findings: list[Finding]) -> None:
+    table = None
+    for f in findings:
+        if f.table != table:
+            table = f.table
+            _out(f"【{table}】")
+        where = f.cell or "·".join(x for x in (f.row, f.column) if x)
+        _out(f"  {f.severity.zh} {f.rule:<4} {where}")
+        _out(f"      {f.message}")
+
+
+def _expand(paths: Sequence[str]) -> list[Path]:
+    result: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            result.extend(
+                sorted(
+                    x for x in path.rglob("*")
+                    if x.is_file() and not x.name.startswith(("~$", "."))
+                )
+            )  # fmt: skip
+        else:
+            result.append(path)
+    return result
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from gknb import service
+    from gknb.rules import summary_line
+
+    paths = _expand(args.files)
+    if args.mark and len(paths) != 1:
+        raise GknbError("--mark 一次只能标记一个工作簿。")
+    prior = Path(args.prior) if args.prior else None
+    status = EXIT_OK
+    for path in paths:
+        result = service.check_file(path, prior)
+        if result.error is not None or result.report is None:
+            _err(f"{path}：{result.error}")
+            status = EXIT_UNREADABLE
+            continue
+        report, findings = result.report, result.findings
+        if args.json:
+            line = {
+                "file": str(path),
+                "agency": report.agency,
+                "year": report.year,
+                "format": report.version,
+                "findings": [f.as_json() for f in findings],
+            }
+            _out(json.dumps(line, ensure_ascii=False, default=str))
+        else:
+            _out(f"== {path} ==  {_format_name(report)}")
+            print_findings(findings)
+            _out(summary_line(findings))
+        if result.has_errors and status == EXIT_OK:
+            status = EXIT_FINDINGS
+        if args.mark:
+            out = Path(args.mark)
+            count = service.mark_copy(path, out, findings, force=args.force)
+            if not args.json:
+                _out(f"已标记 {count} 个单元格：{out}")
+    return status
+
+
+def cmd_fill(args: argparse.Namespace) -> int:
+    from gknb import service
+    from gknb.rules.common import col_label, fmt_num, row_label
+
+    path = Path(args.file)
+    result = service.fill_file(path)
+    fmt = result.report.format
+    blocked = [c for c in result.changes if c.new is None]
+    for c in result.changes:
+        if c.changed:
+            where = result.report.locations[c.key]
+            old = "空" if c.old in (None, "") else c.old
+            _out(
+                f"  {where}  {row_label(fmt, c.key)} / {col_label(fmt, c.key)}：{old} → {fmt_num(c.new)}"
+            )
+    for c in blocked:
+        bad = ", ".join(result.report.locations.get(k, "?") for k in c.blocked_by)
+        _out(f"  未计算 {result.report.locations[c.key]}：{bad} 不是有效数字，请先改正")
+    if result.written:
+        from gknb.workbook.xlsx import backup_path
+
+        _out(f"已填充 {result.written} 个合计格：{path}（原文件备份为 {backup_path(path).name}）")
+    else:
+        _out(f"合计都已正确，未修改文件：{path}")
+    return EXIT_FINDINGS if blocked else EXIT_OK
+
+
+def cmd_clear(args: argparse.Namespace) -> int:
+    from gknb import service
+
+    count = service.clear_file(Path(args.file))
+    _out(f"已清除 {count} 个单元格的校验标记：{args.file}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from gknb import service
+    from gknb.formats import format_for_year
+
+    path = Path(args.file)
+    service.new_workbook(
+        path, args.agency, args.year, Path(args.prior) if args.prior else None, force=args.force
+    )
+    fmt = format_for_year(args.year)
+    _out(f"已新建：{path}（{args.agency} {args.year}年度，{fmt.version}版格式 {fmt.document}）")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from gknb.rules import RULES
+
+    if args.markdown:
+        _out("| 规则 | 级别 | 名称 | 检查什么 | 提示示例 |")
+        _out("|---|---|---|---|---|")
+        for r in RULES:
+            _out(f"| {r.id} | {r.severity.zh} | {r.title} | {r.checks} | {r.example} |")
+        return EXIT_OK
+    for r in RULES:
+        _out(f"{r.id:<4} {r.severity.zh}  {r.title}")
+        _out(f"      检查：{r.checks}")
+        _out(f"      示例：{r.example}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gknb import service
+    from gknb.demo import MISTAKES, build_demo
+    from gknb.rules import summary_line
+
+    folder = Path(args.dir)
+    path = build_demo(folder)
+    _out(f"1. 已生成示例工作簿：{path}")
+    _out("   其中有意留了几处常见错误：")
+    for m in MISTAKES:
+        _out(f"   - {m}")
+    result = service.check_file(path)
+    assert result.report is not None
+    _out(f"2. 校验结果（{_format_name(result.report)}）：")
+    print_findings(result.findings)
+    _out(summary_line(result.findings))
+    marked = path.with_name(f"{path.stem}.已标记{path.suffix}")
+    count = service.mark_copy(path, marked, result.findings, force=True)
+    _out(f"3. 已写出标记副本（{count} 个单元格标色加批注，明细在“校验结果”工作表）：{marked}")
+    for step in DEMO_STEPS:
+        step(path, result, _out)
+    return EXIT_OK
+
+
+DEMO_STEPS: list = []  # later parts of the product add a step to the demo (e.g. Word export)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gknb",
+        description="政府信息公开年报助手：新建、校验、填充合计、导出政府信息公开工作年度报告。",
+    )
+    parser.add_argument("--version", action="version", version=f"gknb {__version__}")
+    parser.add_argument("--debug", action="store_true", help="出错时显示技术细节")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    p = sub.add_parser("check", help="校验工作簿或已发布的报告")
+    p.add_argument("files", nargs="+", metavar="文件", help="工作簿、报告文件或文件夹")
+    p.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
+    p.add_argument("--prior", metavar="上年文件", help="上一年的工作簿或报告（跨年度校验）")
+    p.add_argument("--mark", metavar="OUT.xlsx", help="写出一份标记了问题的副本")
+    p.add_argument("--force", action="store_true", help="允许覆盖已存在的 --mark 输出文件")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("fill", help="计算并填写所有合计格")
+    p.add_argument("file", metavar="工作簿")
+    p.set_defaults(func=cmd_fill)
+
+    p = sub.add_parser("clear", help="清除校验留下的颜色和批注")
+    p.add_argument("file", metavar="工作簿")
+    p.set_defaults(func=cmd_clear)
+
+    p = sub.add_parser("new", help="新建年报工作簿")
+    p.add_argument("file", metavar="文件名", help=".xlsm（带按钮）或 .xlsx（不带宏）")
+    p.add_argument("--agency", required=True, metavar="机关名称")
+    p.add_argument("--year", required=True, type=int, metavar="年度")
+    p.add_argument("--prior", metavar="上年文件", help="用上一年的工作簿或报告预填“上年数据”")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("rules", help="列出全部校验规则")
+    p.add_argument("--markdown", action="store_true", help="输出 Markdown 表格")
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("demo", help="生成并校验一个示例工作簿")
+    p.add_argument(
+        "--dir", default="gknb-demo", metavar="文件夹", help="输出文件夹（默认 gknb-demo）"
+    )
+    p.set_defaults(func=cmd_demo)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+EXTRA_COMMANDS: list = []
+
+
+def _load_extras() -> None:
+    """Commands that live with their feature (export, import, review, ...)."""
+    import importlib
+
+    for module in ("gknb.word.cli", "gknb.reader.cli", "gknb.review.cli", "gknb.extras.cli"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                continue
+            raise
+        register = getattr(mod, "register", None)
+        if register is not None and register not in EXTRA_COMMANDS:
+            EXTRA_COMMANDS.append(register)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_extras()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_OK
+    debug = args.debug or os.environ.get("GKNB_DEBUG") == "1"
+    try:
+        return int(args.func(args))
+    except GknbError as exc:
+        if debug:
+            traceback.print_exc()
+        _err(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("已取消。")
+        return 130
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        _err(f"内部错误：{exc}。请加 --debug 重新运行，并把输出发给技术支持。")
+        return EXIT_INTERNAL

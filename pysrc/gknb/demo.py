@@ -1,0 +1,148 @@
+"""`gknb demo`: a small realistic workbook with a few typical mistakes, checked and marked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gknb.formats import F2021, Key
+from gknb.workbook.contract import META, PRIOR_CARRY_OUT, PRIOR_IN_FORCE
+from gknb.workbook.marks import parse_address
+
+AGENCY = "示例县生态环境局"
+YEAR = 2025
+
+# 表三 by column: 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 (总计 is computed)
+T3_INPUTS: dict[str, tuple[int, ...]] = {
+    "new": (18, 3, 0, 1, 2, 1),
+    "carry_in": (2, 0, 0, 0, 0, 0),
+    "r1_open": (8, 1, 0, 0, 1, 0),
+    "r2_partial": (3, 0, 0, 1, 0, 0),
+    "r3_4": (1, 0, 0, 0, 0, 0),
+    "r3_6": (0, 1, 0, 0, 0, 0),
+    "r4_1": (4, 1, 0, 0, 0, 0),
+    "r5_2": (1, 0, 0, 0, 0, 0),
+    "r6_1": (1, 0, 0, 0, 0, 0),
+    "r6_2": (0, 0, 0, 0, 0, 1),
+    "carry_out": (2, 0, 0, 0, 2, 0),
+}
+T2_VALUES: dict[Key, float] = {
+    ("T2_1", "regulation", "issued"): 0,
+    ("T2_1", "regulation", "repealed"): 0,
+    ("T2_1", "regulation", "in_force"): 3,
+    ("T2_1", "normative", "issued"): 4,
+    ("T2_1", "normative", "repealed"): 1,
+    ("T2_1", "normative", "in_force"): 27,
+    ("T2_5", "license", "decisions"): 1265,
+    ("T2_6", "penalty", "decisions"): 86,
+    ("T2_6", "enforcement", "decisions"): 5,
+    ("T2_8", "fee", "amount"): 12.6,
+}
+T4_VALUES = {"rv": (1, 0, 0, 1), "ld": (0, 0, 0, 1), "la": (0, 0, 0, 0)}
+PRIOR_CARRY = (3, 0, 0, 0, 0, 0, 3)
+PRIOR_IN_FORCE_VALUES = (2, 24)
+
+TEXT_1 = (
+    "2025年，我局认真贯彻落实《中华人民共和国政府信息公开条例》，围绕生态环境保护中心工作，"
+    "深入推进政府信息公开。全年通过政府网站主动公开政府信息1376条。本年度共收到政府信息公开申请"
+    "26件，均已按期答复。"
+)
+TEXT_5 = (
+    "存在的主要问题：一是部分信息公开时效性不够强；二是政策解读形式较为单一。"
+    "改进措施：一是完善信息发布审核机制；二是丰富图解、视频等解读形式。"
+)
+TEXT_6 = "本年度未收取信息处理费。本年度无其他需要报告的事项。"
+
+MISTAKES = (
+    "“三”表“（一）予以公开”行的总计写成 9（应为 10）—— R3 错误",
+    "“三”表“（四）1.本机关不掌握”行“商业企业”写成“1件”—— R5b 警告",
+    "“三”表“（五）2.重复申请”行“科研机构”留空 —— R5a 警告",
+    "“三”表“四、结转下年度继续办理”的“法律服务机构”列多填了 1 —— R1 错误",
+    "正文说收到申请 26 件，表中本年新收为 25 件 —— R10 警告",
+    "上年数据的结转数为 3，本年“上年结转”填的是 2 —— R6 警告",
+    "规章现行有效 3 件，上年 2 件、本年未制发未废止 —— R7 提示",
+)
+
+
+def _set(wb, key: Key, value: object, locations: dict[Key, str]) -> None:  # type: ignore[no-untyped-def]
+    sheet, row, col = parse_address(locations[key])
+    wb[sheet].cell(row, col).value = value
+
+
+def fill_demo(wb) -> None:  # type: ignore[no-untyped-def]
+    """Type the demo numbers (with their mistakes) into a fresh 2021-format workbook."""
+    from gknb.layout import grid
+    from gknb.workbook.contract import block_ref, cell_address
+
+    locations: dict[Key, str] = {}
+    for block in F2021.blocks:
+        ref = block_ref(F2021, block.id)
+        r0, c0 = grid(F2021, block.table).origin(block.id)
+        for key in block.keys():
+            r, c = grid(F2021, block.table).position(key)
+            locations[key] = cell_address(ref.sheet, ref.r1 + r - r0, ref.c1 + c - c0)
+    t3 = F2021.block("T3")
+    applicants = [c.id for c in t3.cols if c.id != "total"]
+    for row in t3.rows:
+        values = T3_INPUTS.get(row.id, (0,) * 6) if row.id != "r7_total" else None
+        if values is None:
+            continue
+        for col, v in zip(applicants, values, strict=True):
+            _set(wb, ("T3", row.id, col), v, locations)
+    # totals as a clerk would type them, including one slip
+    for row in t3.rows:
+        if row.id == "r7_total":
+            continue
+        total = sum(T3_INPUTS.get(row.id, (0,) * 6))
+        _set(wb, ("T3", row.id, "total"), total, locations)
+    results = [r.id for r in t3.rows if r.section and r.id != "r7_total"]
+    for i, col in enumerate(applicants):
+        _set(
+            wb,
+            ("T3", "r7_total", col),
+            sum(T3_INPUTS.get(r, (0,) * 6)[i] for r in results),
+            locations,
+        )
+    grand = sum(sum(T3_INPUTS.get(r, (0,) * 6)) for r in results)
+    _set(wb, ("T3", "r7_total", "total"), grand, locations)
+    # the mistakes
+    _set(wb, ("T3", "r1_open", "total"), 9, locations)
+    _set(wb, ("T3", "r4_1", "commercial"), "1件", locations)
+    _set(wb, ("T3", "r5_2", "research"), None, locations)
+    for key, value in T2_VALUES.items():
+        _set(wb, key, value, locations)
+    for part, values in T4_VALUES.items():
+        for suffix, v in zip(("uphold", "correct", "other", "pending"), values, strict=True):
+            _set(wb, ("T4", "all", f"{part}_{suffix}"), v, locations)
+        _set(wb, ("T4", "all", f"{part}_total"), sum(values), locations)
+    for name, text in (("GK_TEXT_1", TEXT_1), ("GK_TEXT_5", TEXT_5), ("GK_TEXT_6", TEXT_6)):
+        sheet, row, col, _ = META[name]
+        wb[sheet].cell(row, col).value = text
+    sheet, row, col, _ = META["GK_DATE"]
+    wb[sheet].cell(row, col).value = f"{YEAR + 1}年1月20日"
+    sheet, row, col, _ = META["GK_PRIOR_YEAR"]
+    ws = wb[sheet]
+    ws.cell(row, col).value = YEAR - 1
+    for i, v in enumerate(PRIOR_CARRY):
+        ws.cell(PRIOR_CARRY_OUT.r1, PRIOR_CARRY_OUT.c1 + i).value = v
+    for i, v in enumerate(PRIOR_IN_FORCE_VALUES):
+        ws.cell(PRIOR_IN_FORCE.r1 + i, PRIOR_IN_FORCE.c1).value = v
+
+
+def build_demo(folder: Path) -> Path:
+    """Write the demo workbook into folder (replacing an earlier demo) and return its path."""
+    from gknb.service import save_xlsm
+    from gknb.workbook.template import build_workbook
+    from gknb.workbook.xlsx import save_atomic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    wb = build_workbook("2021", agency=AGENCY, year=YEAR)
+    fill_demo(wb)
+    try:
+        import gknb.build.xlsm  # noqa: F401
+
+        path = folder / f"{AGENCY}{YEAR}年报.xlsm"
+        save_xlsm(wb, path)
+    except ImportError:
+        path = folder / f"{AGENCY}{YEAR}年报.xlsx"
+        save_atomic(wb, path)
+    return path

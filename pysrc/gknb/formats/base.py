@@ -1,0 +1,276 @@
+"""Declarative description of a national report format.
+
+Everything else (workbook layout, reader, rules, Word tables, importer) is driven from these
+declarations, so a new national format is one new module next to this one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+Key = tuple[str, str, str]
+"""A number cell: (block id, row id, column id)."""
+
+
+class Kind(StrEnum):
+    COUNT = "count"  # whole number >= 0
+    AMOUNT = "amount"  # decimal >= 0
+    SIGNED = "signed"  # whole number, may be negative (2019 本年增/减)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A row or a column of a block."""
+
+    id: str
+    label: str
+    group: str = ""  # heading that spans several lines (e.g. （三）不予公开, 未经复议直接起诉)
+    section: str = ""  # outer heading (e.g. 三、本年度办理结果, 行政诉讼)
+    keys: tuple[str, ...] = ()  # folded fragments that identify the line in published text
+
+    @property
+    def match_keys(self) -> tuple[str, ...]:
+        from gknb.text import fold
+
+        return self.keys or (fold(self.label),)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A rectangle of number cells with its row and column labels."""
+
+    id: str  # defined-name suffix: T2_1 … T3, T4
+    table: str  # T2 / T3 / T4
+    title: str  # sub-block title row (table 二) or ""
+    header: str  # first header cell (信息内容) or ""
+    rows: tuple[Line, ...]
+    cols: tuple[Line, ...]
+    kinds: dict[str, Kind] = field(default_factory=dict)  # column id -> kind (default COUNT)
+    spanning_header: bool = False  # one header value spans the grid (2021 二(五)(六)(八))
+    total_rows: tuple[str, ...] = ()
+    total_cols: tuple[str, ...] = ()
+
+    def kind(self, col: str) -> Kind:
+        return self.kinds.get(col, Kind.COUNT)
+
+    def row(self, row_id: str) -> Line:
+        return next(r for r in self.rows if r.id == row_id)
+
+    def col(self, col_id: str) -> Line:
+        return next(c for c in self.cols if c.id == col_id)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.rows), len(self.cols)
+
+    def keys(self) -> Iterator[Key]:
+        for r in self.rows:
+            for c in self.cols:
+                yield (self.id, r.id, c.id)
+
+    def is_total(self, key: Key) -> bool:
+        return key[1] in self.total_rows or key[2] in self.total_cols
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``sum(lhs) == sum(rhs)``; the finding is reported on ``target`` (a member of lhs)."""
+
+    rule: str
+    lhs: tuple[Key, ...]
+    rhs: tuple[Key, ...]
+    target: Key
+
+
+TABLE_TITLES = {
+    "T2": "二、主动公开政府信息情况",
+    "T3": "三、收到和处理政府信息公开申请情况",
+    "T4": "四、政府信息公开行政复议、行政诉讼情况",
+}
+
+SECTION_TITLES = (
+    ("一", "总体情况"),
+    ("二", "主动公开政府信息情况"),
+    ("三", "收到和处理政府信息公开申请情况"),
+    ("四", "政府信息公开行政复议、行政诉讼情况"),
+    ("五", "存在的主要问题及改进情况"),
+    ("六", "其他需要报告的事项"),
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Format:
+    version: str  # "2019" / "2021"
+    document: str  # the notice that issued it
+    years: str  # human description of the years it is used for
+    blocks: tuple[Block, ...]
+
+    def block(self, block_id: str) -> Block:
+        for b in self.blocks:
+            if b.id == block_id:
+                return b
+        raise KeyError(block_id)
+
+    def has_block(self, block_id: str) -> bool:
+        return any(b.id == block_id for b in self.blocks)
+
+    def table_blocks(self, table: str) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.table == table)
+
+    def keys(self) -> Iterator[Key]:
+        for b in self.blocks:
+            yield from b.keys()
+
+    def kind(self, key: Key) -> Kind:
+        return self.block(key[0]).kind(key[2])
+
+    def is_total(self, key: Key) -> bool:
+        return self.block(key[0]).is_total(key)
+
+    def input_keys(self) -> list[Key]:
+        return [k for k in self.keys() if not self.is_total(k)]
+
+    def total_keys(self) -> list[Key]:
+        return [k for k in self.keys() if self.is_total(k)]
+
+    def equations(self) -> list[Equation]:
+        """The arithmetic links R1–R4, derived from the declared structure."""
+        eqs: list[Equation] = []
+        t3 = self.block("T3")
+        applicants = [c.id for c in t3.cols if c.id != "total"]
+        results = [r.id for r in t3.rows if r.section and r.id != "r7_total"]
+        for c in t3.cols:  # R1 then R2, column by column
+            eqs.append(
+                Equation(
+                    "R1",
+                    lhs=(("T3", "carry_out", c.id), ("T3", "r7_total", c.id)),
+                    rhs=(("T3", "new", c.id), ("T3", "carry_in", c.id)),
+                    target=("T3", "carry_out", c.id),
+                )
+            )
+        for c in t3.cols:
+            eqs.append(
+                Equation(
+                    "R2",
+                    lhs=(("T3", "r7_total", c.id),),
+                    rhs=tuple(("T3", r, c.id) for r in results),
+                    target=("T3", "r7_total", c.id),
+                )
+            )
+        for r in t3.rows:
+            eqs.append(
+                Equation(
+                    "R3",
+                    lhs=(("T3", r.id, "total"),),
+                    rhs=tuple(("T3", r.id, a) for a in applicants),
+                    target=("T3", r.id, "total"),
+                )
+            )
+        for part in ("rv", "ld", "la"):
+            eqs.append(
+                Equation(
+                    "R4",
+                    lhs=(("T4", "all", f"{part}_total"),),
+                    rhs=tuple(("T4", "all", f"{part}_{x}") for x in T4_RESULTS),
+                    target=("T4", "all", f"{part}_total"),
+                )
+            )
+        return eqs
+
+    def total_formulas(self) -> dict[Key, tuple[Key, ...]]:
+        """Every total cell and the input cells it adds up (used by 填充合计)."""
+        formulas: dict[Key, tuple[Key, ...]] = {}
+        t3 = self.block("T3")
+        applicants = [c.id for c in t3.cols if c.id != "total"]
+        results = [r.id for r in t3.rows if r.section and r.id != "r7_total"]
+        for c in applicants:
+            formulas[("T3", "r7_total", c)] = tuple(("T3", r, c) for r in results)
+        for r in t3.rows:
+            formulas[("T3", r.id, "total")] = tuple(("T3", r.id, a) for a in applicants)
+        for part in ("rv", "ld", "la"):
+            formulas[("T4", "all", f"{part}_total")] = tuple(
+                ("T4", "all", f"{part}_{x}") for x in T4_RESULTS
+            )
+        return formulas
+
+
+T4_RESULTS = ("uphold", "correct", "other", "pending")
+
+
+def t3_columns() -> tuple[Line, ...]:
+    org = "法人或其他组织"
+    return (
+        Line("natural", "自然人"),
+        Line("commercial", "商业企业", group=org),
+        Line("research", "科研机构", group=org),
+        Line("public_interest", "社会公益组织", group=org),
+        Line("legal_service", "法律服务机构", group=org),
+        Line("other", "其他", group=org),
+        Line("total", "总计"),
+    )
+
+
+def t3_rows(other_handling: tuple[Line, ...]) -> tuple[Line, ...]:
+    res = "三、本年度办理结果"
+    g3, g4, g5 = "（三）不予公开", "（四）无法提供", "（五）不予处理"
+    return (
+        Line("new", "一、本年新收政府信息公开申请数量", keys=("本年新收",)),
+        Line("carry_in", "二、上年结转政府信息公开申请数量", keys=("上年结转",)),
+        Line("r1_open", "（一）予以公开", section=res, keys=("予以公开",)),
+        Line(
+            "r2_partial",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            section=res,
+            keys=("部分公开",),
+        ),
+        Line("r3_1", "1.属于国家秘密", g3, res, ("国家秘密",)),
+        Line("r3_2", "2.其他法律行政法规禁止公开", g3, res, ("法规禁止公开", "禁止公开")),
+        Line("r3_3", "3.危及“三安全一稳定”", g3, res, ("三安全一稳定", "危及")),
+        Line("r3_4", "4.保护第三方合法权益", g3, res, ("第三方合法权益", "第三方")),
+        Line("r3_5", "5.属于三类内部事务信息", g3, res, ("内部事务",)),
+        Line("r3_6", "6.属于四类过程性信息", g3, res, ("过程性信息", "过程性")),
+        Line("r3_7", "7.属于行政执法案卷", g3, res, ("执法案卷",)),
+        Line("r3_8", "8.属于行政查询事项", g3, res, ("行政查询",)),
+        Line("r4_1", "1.本机关不掌握相关政府信息", g4, res, ("不掌握",)),
+        Line("r4_2", "2.没有现成信息需要另行制作", g4, res, ("没有现成信息", "另行制作")),
+        Line("r4_3", "3.补正后申请内容仍不明确", g4, res, ("补正后", "仍不明确")),
+        Line("r5_1", "1.信访举报投诉类申请", g5, res, ("信访举报投诉", "信访")),
+        Line("r5_2", "2.重复申请", g5, res, ("重复申请",)),
+        Line("r5_3", "3.要求提供公开出版物", g5, res, ("公开出版物", "出版物")),
+        Line("r5_4", "4.无正当理由大量反复申请", g5, res, ("大量反复",)),
+        Line(
+            "r5_5",
+            "5.要求行政机关确认或重新出具已获取信息",
+            g5,
+            res,
+            ("确认或重新出具", "重新出具"),
+        ),
+        *other_handling,
+        Line("r7_total", "（七）总计", section=res, keys=("总计",)),
+        Line("carry_out", "四、结转下年度继续办理", keys=("结转下年度",)),
+    )
+
+
+def t4_block() -> Block:
+    parts = (
+        ("rv", "行政复议", "行政复议"),
+        ("ld", "未经复议直接起诉", "行政诉讼"),
+        ("la", "复议后起诉", "行政诉讼"),
+    )
+    labels = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    cols = []
+    for prefix, group, section in parts:
+        for suffix, label in zip((*T4_RESULTS, "total"), labels, strict=True):
+            g = "" if prefix == "rv" else group
+            cols.append(Line(f"{prefix}_{suffix}", label, group=g, section=section))
+    return Block(
+        id="T4",
+        table="T4",
+        title="",
+        header="",
+        rows=(Line("all", ""),),
+        cols=tuple(cols),
+        total_cols=("rv_total", "ld_total", "la_total"),
+    )

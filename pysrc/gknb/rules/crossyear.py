@@ -1,0 +1,75 @@
+"""R6–R8: this year's figures against last year's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gknb.model import Finding, Report, Severity
+from gknb.rules.common import cell_finding, col_label, fmt_num
+
+
+def check(report: Report) -> Iterator[Finding]:
+    prior = report.prior
+    if prior is None or prior.is_empty():
+        return
+    fmt = report.format
+    last = f"{prior.year}年" if prior.year else "上一年"
+    for col in fmt.block("T3").cols:
+        key = ("T3", "carry_in", col.id)
+        now, before = report.value(key), prior.carry_out.get(col.id)
+        if now is None or before is None or now == before:
+            continue
+        yield cell_finding(
+            report,
+            "R6",
+            Severity.WARNING,
+            key,
+            expected=before,
+            found=now,
+            message=(
+                f"「{col_label(fmt, key)}」列上年结转 {fmt_num(now)} 件，"
+                f"与{last}报告“结转下年度继续办理”{fmt_num(before)} 件不一致。"
+                f"请核对；如有更正，请在说明中写明原因。"
+            ),
+            keys=(key,),
+        )
+    if fmt.version != "2021":
+        return
+    for row in fmt.block("T2_1").rows:
+        issued = report.value(("T2_1", row.id, "issued"))
+        repealed = report.value(("T2_1", row.id, "repealed"))
+        in_force_key = ("T2_1", row.id, "in_force")
+        in_force = report.value(in_force_key)
+        before = prior.in_force.get(row.id)
+        if before is None or issued is None or repealed is None:
+            continue
+        inputs = (("T2_1", row.id, "issued"), ("T2_1", row.id, "repealed"))
+        if repealed > before + issued:
+            yield cell_finding(
+                report,
+                "R8",
+                Severity.WARNING,
+                ("T2_1", row.id, "repealed"),
+                expected=f"≤ {fmt_num(before + issued)}",
+                found=repealed,
+                message=(
+                    f"{row.label}本年废止 {fmt_num(repealed)} 件，多于{last}现行有效 "
+                    f"{fmt_num(before)} 件加本年制发 {fmt_num(issued)} 件。请核对废止件数。"
+                ),
+                keys=inputs,
+            )
+        if in_force is not None and in_force != before + issued - repealed:
+            yield cell_finding(
+                report,
+                "R7",
+                Severity.HINT,
+                in_force_key,
+                expected=before + issued - repealed,
+                found=in_force,
+                message=(
+                    f"{row.label}现行有效 {fmt_num(in_force)} 件，而{last}现行有效 {fmt_num(before)}"
+                    f" 件加本年制发 {fmt_num(issued)} 件、减本年废止 {fmt_num(repealed)} 件为 "
+                    f"{fmt_num(before + issued - repealed)} 件。修改、集中清理可能造成差异，请确认。"
+                ),
+                keys=(in_force_key, *inputs),
+            )

@@ -1,0 +1,41 @@
+"""R13: the report has the structure of the format its year requires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gknb.formats import FORMATS, format_for_year
+from gknb.model import Finding, Report, Severity
+
+
+def structure_finding(table: str, row: str, column: str, message: str, **kw) -> Finding:
+    return Finding(
+        rule="R13",
+        severity=Severity.ERROR,
+        table=table,
+        row=row,
+        column=column,
+        cell=kw.get("cell"),
+        expected=kw.get("expected"),
+        found=kw.get("found"),
+        message=message,
+    )
+
+
+def check(report: Report) -> Iterator[Finding]:
+    yield from report.structure
+    if report.year is not None:
+        want = format_for_year(report.year)
+        if want.version != report.version:
+            have = FORMATS[report.version]
+            yield structure_finding(
+                "格式",
+                "格式版本",
+                "",
+                f"{report.year}年度报告应使用{want.version}版格式（{want.document}，"
+                f"用于{want.years}的报告），本报告是{have.version}版格式（{have.document}）。"
+                f"请按{want.version}版格式重新填报表格。",
+                cell=report.locations.get(("META", "year", "")),
+                expected=want.version,
+                found=have.version,
+            )

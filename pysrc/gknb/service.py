@@ -1,0 +1,209 @@
+"""The operations behind every command and button: load, check, mark, fill, new.
+
+The CLI and the Excel add-in are thin layers over these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gknb import rules
+from gknb.errors import GknbError, OutputExists
+from gknb.model import Finding, Prior, Report
+from gknb.totals import TotalChange, compute_totals
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in WORKBOOK_SUFFIXES
+
+
+def read_workbook(path: Path) -> Report:
+    from gknb.workbook.reader import read_book
+    from gknb.workbook.xlsx import OpenpyxlSource, open_workbook
+
+    wb = open_workbook(path, data_only=True)
+    return read_book(OpenpyxlSource(wb), str(path))
+
+
+def read_any(path: Path) -> Report:
+    """A Report from a workbook or a published report (txt, html, docx, pdf)."""
+    if is_workbook(path):
+        return read_workbook(path)
+    try:
+        from gknb.reader import read_report
+    except ImportError:
+        raise GknbError(
+            f"{path.name}：只能读取 Excel 工作簿（.xlsx/.xlsm），请检查文件类型。"
+        ) from None
+    return read_report(path)
+
+
+def prior_from(report: Report) -> Prior:
+    """Last year's figures that the cross-year rules need, taken from last year's report."""
+    prior = Prior(year=report.year, source=report.source)
+    for col in report.format.block("T3").cols:
+        prior.carry_out[col.id] = report.value(("T3", "carry_out", col.id))
+    if report.version == "2021":
+        for row in ("regulation", "normative"):
+            prior.in_force[row] = report.value(("T2_1", row, "in_force"))
+    return prior
+
+
+def load(path: Path, prior: Path | None = None) -> Report:
+    report = read_any(path)
+    if prior is not None:
+        report.prior = prior_from(read_any(prior))
+    return report
+
+
+def check(report: Report) -> list[Finding]:
+    return rules.check(report)
+
+
+@dataclass
+class CheckResult:
+    path: Path
+    report: Report | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # why the file could not be read
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+def check_file(path: Path, prior: Path | None = None) -> CheckResult:
+    try:
+        report = load(path, prior)
+    except GknbError as exc:
+        return CheckResult(path, error=str(exc))
+    return CheckResult(path, report, check(report))
+
+
+def mark_copy(path: Path, out: Path, findings: list[Finding], force: bool = False) -> int:
+    """Write a copy of the workbook with every finding marked. Returns the cells marked."""
+    from gknb.workbook.marks import summary
+    from gknb.workbook.xlsx import (
+        apply_marks,
+        open_workbook,
+        refuse_if_open,
+        save_atomic,
+        write_results,
+    )
+
+    if not is_workbook(path):
+        raise GknbError(f"--mark 只能用于 Excel 工作簿，{path.name} 不是工作簿。")
+    in_place = out.resolve() == path.resolve()
+    if in_place:
+        refuse_if_open(path)
+    elif out.exists() and not force:
+        raise OutputExists(f"{out} 已存在。请换一个文件名，或加 --force 覆盖。")
+    if out.suffix.lower() != path.suffix.lower():
+        raise GknbError(
+            f"标记后的文件应与原文件同类型（{path.suffix}），请把输出文件名改为 *{path.suffix}。"
+        )
+    wb = open_workbook(path)
+    count = apply_marks(wb, findings)
+    write_results(wb, findings, summary(findings))
+    save_atomic(wb, out, backup=in_place)
+    return count
+
+
+def clear_file(path: Path) -> int:
+    from gknb.workbook.xlsx import clear_marks, open_workbook, refuse_if_open, save_atomic
+
+    refuse_if_open(path)
+    wb = open_workbook(path)
+    count = clear_marks(wb)
+    save_atomic(wb, path, backup=True)
+    return count
+
+
+@dataclass
+class FillResult:
+    changes: list[TotalChange]
+    written: int
+    report: Report
+
+
+def fill_file(path: Path) -> FillResult:
+    """Compute every total and write it into the total cells only (a backup is kept)."""
+    from gknb.workbook.xlsx import open_workbook, refuse_if_open, save_atomic, write_totals
+
+    if not is_workbook(path):
+        raise GknbError(f"填充合计只能用于 Excel 工作簿，{path.name} 不是工作簿。")
+    refuse_if_open(path)
+    report = read_workbook(path)
+    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
+    if blocking:
+        raise GknbError(f"无法填充合计：{blocking[0].message}")
+    changes = [c for c in compute_totals(report) if c.key in report.locations]
+    written = 0
+    if any(c.changed for c in changes):
+        wb = open_workbook(path)
+        written = write_totals(wb, report.locations, changes)
+        save_atomic(wb, path, backup=True)
+    return FillResult(changes, written, report)
+
+
+def new_workbook(
+    path: Path,
+    agency: str,
+    year: int,
+    prior: Path | None = None,
+    force: bool = False,
+) -> Report | None:
+    """Create a workbook for the year's format; .xlsm gets the add-in, .xlsx has no macros."""
+    from gknb.workbook.template import build_workbook
+    from gknb.workbook.xlsx import save_atomic
+
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise GknbError(f"文件名应以 .xlsm（带按钮）或 .xlsx（不带宏）结尾：{path.name}")
+    if path.exists() and not force:
+        raise OutputExists(f"{path} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
+    if not 2019 <= year <= dt.date.today().year + 1:
+        raise GknbError(f"报告年度 {year} 不对：年度报告从 2019 年起按现行格式编制。")
+    wb = build_workbook(None, agency=agency, year=year)
+    prior_report = None
+    if prior is not None:
+        prior_report = read_any(prior)
+        write_prior(wb, prior_from(prior_report))
+    if path.suffix.lower() == ".xlsm":
+        save_xlsm(wb, path)
+    else:
+        save_atomic(wb, path)
+    return prior_report
+
+
+def write_prior(wb, prior: Prior) -> None:  # type: ignore[no-untyped-def]
+    from gknb.workbook.contract import META, PRIOR_CARRY_OUT, PRIOR_IN_FORCE
+
+    sheet, row, col, _ = META["GK_PRIOR_YEAR"]
+    ws = wb[sheet]
+    ws.cell(row, col).value = prior.year
+    for i, value in enumerate(prior.carry_out.values()):
+        ws.cell(PRIOR_CARRY_OUT.r1, PRIOR_CARRY_OUT.c1 + i).value = value
+    for i, row_id in enumerate(("regulation", "normative")):
+        ws.cell(PRIOR_IN_FORCE.r1 + i, PRIOR_IN_FORCE.c1).value = prior.in_force.get(row_id)
+
+
+def save_xlsm(wb, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Save with the add-in's VBA project and ribbon."""
+    import io
+
+    from gknb.workbook.contract import SHEETS
+
+    try:
+        from gknb.build.xlsm import build_xlsm
+    except ImportError:
+        raise GknbError("本安装不含 Excel 加载项，请用 .xlsx 文件名（不带按钮）。") from None
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = build_xlsm(buf.getvalue(), [code for _, code in SHEETS])
+    tmp = path.with_name(f".gknb-{path.name}")
+    tmp.write_bytes(data)
+    tmp.replace(path)

@@ -1,0 +1,236 @@
+"""Read a workbook into a Report, through any adapter that can resolve names and read ranges.
+
+The adapters (openpyxl file, live xlwings book) only implement `BookSource`; finding the
+blocks by their defined names, checking the labels beside them and parsing the values happens
+here, once. Each table is read with one range read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+from gknb.formats import FORMATS, TABLE_TITLES, Format, format_for_year
+from gknb.layout import TABLES, grid
+from gknb.model import Cell, Finding, Prior, Report
+from gknb.rules.structure import structure_finding
+from gknb.text import fold
+from gknb.values import parse_value
+from gknb.workbook.contract import (
+    GRID_LEFT,
+    GRID_TOP,
+    META,
+    PRIOR_NAMES,
+    TEXT_NAMES,
+    Ref,
+    block_name,
+    block_ref,
+    cell_address,
+)
+
+
+class NameError_(Exception):
+    """A defined name that exists but cannot be used (points at #REF! or a missing sheet)."""
+
+
+class BookSource(Protocol):
+    def name_ref(self, name: str) -> Ref | None:
+        """Where a workbook-level defined name points; None if there is no such name.
+        Raises NameError_ with a Chinese reason when the name is broken."""
+
+    def read(self, ref: Ref) -> list[list[Any]]:
+        """Values of a rectangle, row by row (merged cells: value in the top-left only)."""
+
+
+def _meta(src: BookSource, name: str) -> tuple[Any, Ref | None]:
+    try:
+        ref = src.name_ref(name)
+    except NameError_:
+        return None, None
+    if ref is None:
+        return None, None
+    return src.read(Ref(ref.sheet, ref.r1, ref.c1, ref.r1, ref.c1))[0][0], ref
+
+
+def _year(value: Any) -> int | None:
+    if isinstance(value, int | float) and 1990 < value < 2200:
+        return int(value)
+    m = re.search(r"(19|20|21)\d{2}", str(value or ""))
+    return int(m.group(0)) if m else None
+
+
+def detect_version(src: BookSource, year: int | None, declared: Any) -> str:
+    """The layout decides (2019 has 第（九）项 and a 23-row table 三); the year breaks ties."""
+    try:
+        if src.name_ref("GK_T2_9") is not None:
+            return "2019"
+        t3 = src.name_ref("GK_T3")
+    except NameError_:
+        t3 = None
+    if t3 is not None:
+        rows = t3.shape[0]
+        for fmt in FORMATS.values():
+            if fmt.block("T3").shape[0] == rows:
+                return fmt.version
+    m = re.search(r"2019|2021", str(declared or ""))
+    if m:
+        return m.group(0)
+    return format_for_year(year).version if year else "2021"
+
+
+def _problem(fmt: Format, table: str, message: str, **kw: Any) -> Finding:
+    return structure_finding(TABLE_TITLES[table], "", "", message, **kw)
+
+
+def _read_table(src: BookSource, fmt: Format, table: str, report: Report) -> None:
+    g = grid(fmt, table)
+    title = TABLE_TITLES[table]
+    found: dict[str, Ref] = {}
+    for block in fmt.table_blocks(table):
+        name = block_name(block.id)
+        label = f"“{title}”{block.title}".rstrip()
+        try:
+            ref = src.name_ref(name)
+        except NameError_ as exc:
+            report.structure.append(_problem(fmt, table, f"{label}的区域名称 {name} 已损坏：{exc}"))
+            continue
+        if ref is None:
+            report.structure.append(
+                _problem(
+                    fmt,
+                    table,
+                    f"找不到{label}的区域名称 {name}：工作表或区域名称可能被删除。"
+                    f"请从模板重新生成工作簿，再把数字复制过去。",
+                )
+            )
+            continue
+        if ref.shape != block.shape:
+            want = "{}行{}列".format(*block.shape)
+            have = "{}行{}列".format(*ref.shape)
+            report.structure.append(
+                _problem(
+                    fmt,
+                    table,
+                    f"{label}的数字区域 {name} 应为{want}，现为{have}：可能在表内插入或删除了"
+                    f"行、列。请撤销插入或删除（Ctrl+Z），表格的行列须与国家格式一致。",
+                    expected=want,
+                    found=have,
+                )
+            )
+            continue
+        found[block.id] = ref
+    if not found:
+        return
+    # one read covering every block of the table with its labels
+    sheets = {r.sheet for r in found.values()}
+    if len(sheets) != 1:
+        report.structure.append(_problem(fmt, table, f"“{title}”的各部分不在同一工作表上。"))
+        return
+    sheet = sheets.pop()
+    offsets = {b: (ref.r1 - g.origin(b)[0], ref.c1 - g.origin(b)[1]) for b, ref in found.items()}
+    top = min(o[0] for o in offsets.values())
+    left = min(o[1] for o in offsets.values())
+    bottom = max(ref.r2 for ref in found.values())
+    right = max(left + g.n_cols - 1, *(ref.c2 for ref in found.values()))
+    if top < 1 or left < 1:
+        report.structure.append(_problem(fmt, table, f"“{title}”的位置不对：表头被删除了。"))
+        return
+    values = src.read(Ref(sheet, top, left, bottom, right))
+
+    def at(row: int, col: int) -> Any:
+        try:
+            return values[row - top][col - left]
+        except IndexError:
+            return None
+
+    for block in fmt.table_blocks(table):
+        if block.id not in found:
+            continue
+        dr, dc = offsets[block.id]
+        bad = None
+        for lc in g.label_cells(block.id):
+            actual = at(dr + lc.row, dc + lc.col)
+            if fold(str(actual or "")) != fold(lc.text):
+                bad = (lc, actual, cell_address(sheet, dr + lc.row, dc + lc.col))
+                break
+        if bad:
+            lc, actual, where = bad
+            report.structure.append(
+                _problem(
+                    fmt,
+                    table,
+                    f"{where} 应为“{lc.text}”，现为“{actual or ''}”：表格的行或列被插入、删除"
+                    f"或改动过，为避免读错数字，本部分未校验。请恢复原表格结构。",
+                    cell=where,
+                    expected=lc.text,
+                    found=actual,
+                )
+            )
+            continue
+        for c in g.number_cells():
+            if c.block != block.id or c.key is None:
+                continue
+            row, col = dr + c.row, dc + c.col
+            report.cells[c.key] = parse_value(at(row, col), block.kind(c.key[2]))
+            report.locations[c.key] = cell_address(sheet, row, col)
+
+
+def _read_prior(src: BookSource, fmt: Format, report: Report) -> Prior | None:
+    prior = Prior(source="上年数据")
+    year, _ = _meta(src, "GK_PRIOR_YEAR")
+    prior.year = _year(year)
+    cols = [c.id for c in fmt.block("T3").cols]
+    rows = ["regulation", "normative"]
+    for name, ids, attr in (
+        ("GK_PRIOR_T3_CARRY_OUT", cols, "carry_out"),
+        ("GK_PRIOR_T2_IN_FORCE", rows, "in_force"),
+    ):
+        try:
+            ref = src.name_ref(name)
+        except NameError_:
+            ref = None
+        if ref is None or ref.shape != PRIOR_NAMES[name].shape:
+            continue
+        flat = [v for row in src.read(ref) for v in row]
+        target = getattr(prior, attr)
+        for key, raw in zip(ids, flat, strict=False):
+            cell = parse_value(raw) if raw not in (None, "") else Cell(raw, None)
+            target[key] = cell.value
+    return None if prior.is_empty() else prior
+
+
+def read_book(src: BookSource, source: str = "") -> Report:
+    agency, _ = _meta(src, "GK_AGENCY")
+    year_raw, year_ref = _meta(src, "GK_YEAR")
+    declared, _ = _meta(src, "GK_FORMAT")
+    year = _year(year_raw)
+    fmt = FORMATS[detect_version(src, year, declared)]
+    report = Report(
+        version=fmt.version,
+        year=year,
+        agency=str(agency or "").strip(),
+        source=source,
+        kind="workbook",
+    )
+    if year_ref is not None:
+        report.locations[("META", "year", "")] = cell_address(
+            year_ref.sheet, year_ref.r1, year_ref.c1
+        )
+    for table in TABLES:
+        _read_table(src, fmt, table, report)
+    for part, name in TEXT_NAMES.items():
+        text, ref = _meta(src, name)
+        if ref is not None:
+            report.locations[("TEXT", part, "")] = cell_address(ref.sheet, ref.r1, ref.c1)
+        if text:
+            report.texts[part] = str(text)
+    report.prior = _read_prior(src, fmt, report)
+    return report
+
+
+def template_refs(fmt: Format) -> dict[str, Ref]:
+    """Where a fresh template puts each block (for adapters that build or repair books)."""
+    return {block_name(b.id): block_ref(fmt, b.id) for b in fmt.blocks}
+
+
+__all__ = ["GRID_LEFT", "GRID_TOP", "META", "BookSource", "NameError_", "read_book"]

@@ -1,0 +1,313 @@
+"""Build the workbook (template) for a format with openpyxl, from the layout grids."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from gknb import __version__
+from gknb.formats import FORMATS, SECTION_TITLES, TABLE_TITLES, Format, Kind, format_for_year
+from gknb.layout import TABLES, GridCell, grid
+from gknb.workbook.contract import (
+    BODY,
+    COLORS,
+    COVER,
+    GRID_LEFT,
+    GRID_TOP,
+    MARKS,
+    META,
+    PRIOR,
+    PRIOR_CARRY_OUT,
+    PRIOR_IN_FORCE,
+    README,
+    RESULTS,
+    SHEETS,
+    TABLE_SHEETS,
+    a1,
+    defined_names,
+    ref_text,
+)
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+TOTAL_FILL = PatternFill("solid", fgColor="E7E6E6")
+INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+FONT = "宋体"
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+NUMBER_FORMATS = {Kind.COUNT: "0", Kind.SIGNED: "0;-0;0", Kind.AMOUNT: "General"}
+
+RESULT_HEADERS = (
+    "序号",
+    "级别",
+    "规则",
+    "表格",
+    "行",
+    "列",
+    "单元格",
+    "应为",
+    "现为",
+    "说明",
+    "核实",
+)
+MARK_HEADERS = ("工作表", "单元格", "原填充")
+
+HOW_TO_FILL = (
+    "白色格填写数字（没有发生的填 0）；灰色格为合计，点击“年报助手”选项卡的“填充合计”自动计算。"
+)
+
+
+def _font(bold: bool = False, size: int = 11) -> Font:
+    return Font(name=FONT, bold=bold, size=size)
+
+
+def _paint_grid(ws: Worksheet, fmt: Format, table: str) -> None:
+    g = grid(fmt, table)
+    for c in g.cells:
+        _paint_cell(ws, fmt, c)
+    # borders on every cell of the grid, merged areas included
+    for r in range(GRID_TOP, GRID_TOP + g.n_rows):
+        for col in range(GRID_LEFT, GRID_LEFT + g.n_cols):
+            ws.cell(r, col).border = BORDER
+
+
+def _paint_cell(ws: Worksheet, fmt: Format, c: GridCell) -> None:
+    row, col = GRID_TOP + c.row, GRID_LEFT + c.col
+    cell = ws.cell(row, col)
+    if c.rowspan > 1 or c.colspan > 1:
+        ws.merge_cells(
+            start_row=row, start_column=col, end_row=row + c.rowspan - 1,
+            end_column=col + c.colspan - 1,
+        )  # fmt: skip
+    if c.key is None:
+        cell.value = c.text
+        cell.font = _font(bold=c.role in ("title", "header"))
+        cell.alignment = CENTER if c.role != "label" or table_label_centered(c) else LEFT
+        if c.role in ("title", "header", "corner"):
+            cell.fill = HEADER_FILL
+        if c.role == "label" and c.rowspan > 2 and c.col == 0:
+            cell.alignment = Alignment(
+                horizontal="center", vertical="center", wrap_text=True, text_rotation=255
+            )
+        return
+    kind = fmt.kind(c.key)
+    cell.number_format = NUMBER_FORMATS[kind]
+    cell.alignment = Alignment(horizontal="right", vertical="center")
+    if c.role == "total":
+        cell.fill = TOTAL_FILL
+        cell.font = _font(bold=True)
+    else:
+        cell.fill = INPUT_FILL
+        cell.font = _font()
+        cell.value = None
+
+
+def table_label_centered(c: GridCell) -> bool:
+    return c.rowspan > 1
+
+
+def _validations(ws: Worksheet, fmt: Format, table: str) -> None:
+    g = grid(fmt, table)
+    by_kind: dict[Kind, list[str]] = {}
+    for c in g.number_cells():
+        if c.role == "input" and c.key is not None:
+            by_kind.setdefault(fmt.kind(c.key), []).append(a1(GRID_TOP + c.row, GRID_LEFT + c.col))
+    specs = {
+        Kind.COUNT: ("whole", "greaterThanOrEqual", "0", "请填写不小于 0 的整数，没有发生的填 0。"),
+        Kind.AMOUNT: ("decimal", "greaterThanOrEqual", "0", "请填写不小于 0 的数字，不带单位。"),
+        Kind.SIGNED: ("whole", "between", "-100000000", "请填写整数，减少写负数（如 -8）。"),
+    }
+    for kind, cells in by_kind.items():
+        vtype, op, f1, msg = specs[kind]
+        dv = DataValidation(
+            type=vtype, operator=op, formula1=f1, allow_blank=True, showErrorMessage=True,
+            errorTitle="数字格式不对", error=msg, errorStyle="stop",
+        )  # fmt: skip
+        if op == "between":
+            dv.formula2 = "100000000"
+        for ref in cells:
+            dv.add(ref)
+        ws.add_data_validation(dv)
+
+
+def _table_sheet(ws: Worksheet, fmt: Format, table: str) -> None:
+    g = grid(fmt, table)
+    ws.cell(1, 1, TABLE_TITLES[table]).font = _font(bold=True, size=14)
+    ws.cell(2, 1, HOW_TO_FILL).font = Font(name=FONT, size=10, color="595959")
+    _paint_grid(ws, fmt, table)
+    _validations(ws, fmt, table)
+    if table == "T2":
+        widths = {"A": 26, "B": 18, "C": 18, "D": 18}
+        ws.freeze_panes = "A3"
+    elif table == "T3":
+        widths = {"A": 7, "B": 17, "C": 44} | {chr(68 + i): 11 for i in range(7)}
+        ws.freeze_panes = a1(GRID_TOP + g.header_rows, 4)
+        for r in range(GRID_TOP + g.header_rows, GRID_TOP + g.n_rows):
+            ws.row_dimensions[r].height = 20
+        ws.row_dimensions[GRID_TOP].height = 30
+    else:
+        widths = {a1(1, i + 1)[:-1]: 10 for i in range(g.n_cols)}
+        ws.freeze_panes = a1(GRID_TOP + g.header_rows, 1)
+        ws.row_dimensions[GRID_TOP + 2].height = 30
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+
+
+def _readme(ws: Worksheet, fmt: Format) -> None:
+    lines = [
+        ("政府信息公开工作年度报告 填报与校验工作簿", True),
+        (
+            f"年报助手 {__version__} · 表格格式：{fmt.version}版（{fmt.document}，用于{fmt.years}的报告）",
+            False,
+        ),
+        ("", False),
+        ("怎样使用", True),
+        ("1. 在“封面”填写机关名称、报告年度；在“正文”填写第一、五、六部分的文字。", False),
+        (
+            "2. 在“二、主动公开”“三、依申请公开”“四、复议诉讼”的白色格中填写数字，没有发生的填 0。",
+            False,
+        ),
+        ("3. 点击功能区“年报助手”选项卡：", False),
+        (
+            "   校验 —— 检查所有勾稽关系和填写问题，有问题的单元格会标色并加批注，明细见“校验结果”工作表；",
+            False,
+        ),
+        ("   填充合计 —— 自动计算所有灰色合计格（只改合计格，不改您填的数字）；", False),
+        ("   清除标记 —— 去掉校验加的颜色和批注（您自己的颜色和批注不受影响）；", False),
+        ("   导出Word —— 生成报告的 Word 文档（表格为国家规定的格式）。", False),
+        ("4. 如有上一年的数字，填在“上年数据”工作表，校验时会检查上年结转等衔接关系。", False),
+        ("", False),
+        ("颜色说明", True),
+        ("红色：错误，必须改正后才能发布", False),
+        ("黄色：警告，很可能有误，请人工核对", False),
+        ("蓝色：提示，值得看一看", False),
+        ("灰色：合计格，由“填充合计”计算", False),
+        ("", False),
+        (
+            "如果功能区按钮没有反应：请关闭文件，右键文件 → 属性 → 勾选“解除锁定”；或把文件放在受信任位置。",
+            False,
+        ),
+    ]
+    for i, (text, bold) in enumerate(lines, start=1):
+        ws.cell(i, 1, text).font = _font(bold=bold, size=14 if i == 1 else 11)
+    for i, sev in enumerate(("error", "warning", "hint"), start=15):
+        ws.cell(i, 1).fill = PatternFill("solid", fgColor=COLORS[sev])
+    ws.cell(18, 1).fill = TOTAL_FILL
+    ws.column_dimensions["A"].width = 110
+
+
+def _cover(ws: Worksheet, fmt: Format, agency: str, year: int | None) -> None:
+    ws.cell(1, 2, "封面").font = _font(bold=True, size=14)
+    values = {
+        "GK_AGENCY": agency,
+        "GK_YEAR": year,
+        "GK_FORMAT": fmt.version,
+    }
+    for name, (sheet, row, col, label) in META.items():
+        if sheet != COVER:
+            continue
+        ws.cell(row, col - 1, label).font = _font(bold=True)
+        cell = ws.cell(row, col, values.get(name))
+        cell.border = BORDER
+        cell.alignment = LEFT
+    ws.cell(5, 4, f"{fmt.document}（用于{fmt.years}的报告）")
+    ws.cell(10, 2, "高级设置").font = _font(bold=True)
+    ws.column_dimensions["B"].width = 22
+    ws.column_dimensions["C"].width = 50
+    ws.column_dimensions["D"].width = 50
+
+
+def _body(ws: Worksheet) -> None:
+    ws.cell(1, 1, "正文（第一、五、六部分的文字；第二、三、四部分是表格）").font = _font(
+        bold=True, size=14
+    )
+    for name in ("GK_TEXT_1", "GK_TEXT_5", "GK_TEXT_6"):
+        _sheet, row, col, label = META[name]
+        ws.cell(row, 1, label).font = _font(bold=True)
+        ws.cell(row, 1).alignment = CENTER
+        cell = ws.cell(row, col)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.border = BORDER
+        ws.row_dimensions[row].height = 160
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 110
+
+
+def _prior(ws: Worksheet, fmt: Format) -> None:
+    ws.cell(1, 1, "上年数据（用于上年结转、现行有效件数等跨年度校验；可留空）").font = _font(
+        bold=True, size=14
+    )
+    ws.cell(3, 2, "上年年度").font = _font(bold=True)
+    ws.cell(3, 3).border = BORDER
+    ws.cell(5, 2, "上年“四、结转下年度继续办理”").font = _font(bold=True)
+    for i, c in enumerate(fmt.block("T3").cols):
+        head = ws.cell(5, PRIOR_CARRY_OUT.c1 + i, c.label)
+        head.fill, head.font, head.alignment, head.border = HEADER_FILL, _font(True), CENTER, BORDER
+        ws.cell(6, PRIOR_CARRY_OUT.c1 + i).border = BORDER
+    ws.cell(8, 2, "上年“现行有效件数”（2021版及以后）").font = _font(bold=True)
+    for i, label in enumerate(("规章", "行政规范性文件")):
+        ws.cell(PRIOR_IN_FORCE.r1 + i, 2, label)
+        ws.cell(PRIOR_IN_FORCE.r1 + i, 3).border = BORDER
+    ws.column_dimensions["B"].width = 34
+    for i in range(7):
+        ws.column_dimensions[chr(67 + i)].width = 12
+
+
+def _results(ws: Worksheet) -> None:
+    ws.cell(1, 1, "校验结果（点击“校验”后更新；点击单元格地址可跳到该格）").font = _font(
+        bold=True, size=14
+    )
+    for i, head in enumerate(RESULT_HEADERS, start=1):
+        c = ws.cell(2, i, head)
+        c.font, c.fill, c.alignment, c.border = _font(True), HEADER_FILL, CENTER, BORDER
+    for letter, width in zip("ABCDEFGHIJK", (6, 7, 6, 22, 30, 20, 22, 12, 12, 70, 20), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A3"
+
+
+def build_workbook(
+    version: str | None = None,
+    agency: str = "",
+    year: int | None = None,
+    fixed_time: dt.datetime | None = None,
+) -> Workbook:
+    """A new workbook holding the four statutory tables of the format (by version or year)."""
+    fmt = FORMATS[version] if version else format_for_year(year or 2021)
+    wb = Workbook()
+    wb.code_name = "ThisWorkbook"
+    first = wb.active
+    for i, (title, code) in enumerate(SHEETS):
+        ws = first if i == 0 else wb.create_sheet()
+        ws.title = title
+        ws.sheet_properties.codeName = code
+    _readme(wb[README], fmt)
+    _cover(wb[COVER], fmt, agency, year)
+    _body(wb[BODY])
+    for table in TABLES:
+        _table_sheet(wb[TABLE_SHEETS[table]], fmt, table)
+    _prior(wb[PRIOR], fmt)
+    _results(wb[RESULTS])
+    marks = wb[MARKS]
+    marks.append(list(MARK_HEADERS))
+    marks.sheet_state = "veryHidden"
+    for name, ref in defined_names(fmt).items():
+        wb.defined_names[name] = DefinedName(name, attr_text=ref_text(ref))
+    wb.active = 1 if not agency else 3
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws is wb.active
+    if fixed_time is not None:
+        wb.properties.created = fixed_time
+        wb.properties.modified = fixed_time
+    wb.properties.creator = "年报助手"
+    wb.properties.title = "政府信息公开工作年度报告"
+    wb.properties.version = __version__
+    return wb
+
+
+__all__ = ["RESULT_HEADERS", "SECTION_TITLES", "build_workbook"]
