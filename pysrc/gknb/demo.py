@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gknb.formats import F2021, Key
-from gknb.workbook.contract import META, PRIOR_CARRY_OUT, PRIOR_IN_FORCE
+from gknb.workbook.contract import META, PRIOR_CARRY_OUT, PRIOR_IN_FORCE, template_locations
 from gknb.workbook.marks import parse_address
 
 AGENCY = "示例县生态环境局"
@@ -70,16 +70,7 @@ def _set(wb, key: Key, value: object, locations: dict[Key, str]) -> None:  # typ
 
 def fill_demo(wb) -> None:  # type: ignore[no-untyped-def]
     """Type the demo numbers (with their mistakes) into a fresh 2021-format workbook."""
-    from gknb.layout import grid
-    from gknb.workbook.contract import block_ref, cell_address
-
-    locations: dict[Key, str] = {}
-    for block in F2021.blocks:
-        ref = block_ref(F2021, block.id)
-        r0, c0 = grid(F2021, block.table).origin(block.id)
-        for key in block.keys():
-            r, c = grid(F2021, block.table).position(key)
-            locations[key] = cell_address(ref.sheet, ref.r1 + r - r0, ref.c1 + c - c0)
+    locations = template_locations(F2021)
     t3 = F2021.block("T3")
     applicants = [c.id for c in t3.cols if c.id != "total"]
     for row in t3.rows:

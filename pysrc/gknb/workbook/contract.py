@@ -125,3 +125,16 @@ def defined_names(fmt: Format) -> dict[str, Ref]:
             names[block_name(block.id)] = block_ref(fmt, block.id)
     names.update(PRIOR_NAMES)
     return names
+
+
+def template_locations(fmt: Format) -> dict[tuple[str, str, str], str]:
+    """Address (sheet!A1) of every number cell in a fresh template."""
+    locations: dict[tuple[str, str, str], str] = {}
+    for table in TABLES:
+        g = grid(fmt, table)
+        for c in g.number_cells():
+            assert c.key is not None
+            locations[c.key] = cell_address(
+                TABLE_SHEETS[table], GRID_TOP + c.row, GRID_LEFT + c.col
+            )
+    return locations

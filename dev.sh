@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The project's two everyday commands, usable on a fresh machine with Python 3.11:
+#   bash dev.sh demo   -> set up .venv, build/check/mark the demo workbook (and its Word report)
+#   bash dev.sh test   -> set up .venv, lint (ruff) and run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+PY="${PYTHON:-python3}"
+VENV=.venv
+STAMP="$VENV/.installed"
+
+setup() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PY" -m venv "$VENV"
+  fi
+  if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -e ".[dev]"
+    touch "$STAMP"
+  fi
+}
+
+case "${1:-}" in
+  demo)
+    setup
+    shift
+    "$VENV/bin/gknb" demo "$@"
+    ;;
+  test)
+    setup
+    shift
+    "$VENV/bin/ruff" check pysrc tests bench
+    "$VENV/bin/ruff" format --check pysrc tests bench
+    "$VENV/bin/python" -m pytest "$@"
+    ;;
+  bench)
+    setup
+    shift
+    for script in bench/bench_*.py; do "$VENV/bin/python" "$script" "$@"; done
+    ;;
+  *)
+    echo "用法：bash dev.sh demo | test | bench" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,70 @@
+"""Consistent (and deliberately broken) report figures, for tests, demos and benchmarks."""
+
+from __future__ import annotations
+
+import random
+
+from gknb.formats import FORMATS, Format, Key, Kind
+from gknb.model import Report
+from gknb.totals import compute_totals
+from gknb.values import parse_value
+
+
+def consistent_values(fmt: Format, rng: random.Random) -> dict[Key, int | float]:
+    """Figures that satisfy every arithmetic rule of the format (R1–R4)."""
+    values: dict[Key, int | float] = {}
+    for block in fmt.blocks:
+        if block.table != "T2":
+            continue
+        for key in block.keys():
+            kind = block.kind(key[2])
+            if kind is Kind.AMOUNT:
+                values[key] = round(rng.uniform(0, 500), 2) if rng.random() < 0.5 else 0
+            elif kind is Kind.SIGNED:
+                values[key] = rng.randint(-60, 60)
+            else:
+                values[key] = rng.choice((0, 0, 1, 3, rng.randint(0, 2000)))
+    if fmt.version == "2019":  # keep R9 quiet: published <= total_public
+        for row in ("regulation", "normative"):
+            pub = values[("T2_1", row, "published")]
+            values[("T2_1", row, "total_public")] = pub + rng.randint(0, 50)
+    t3 = fmt.block("T3")
+    results = [r.id for r in t3.rows if r.section and r.id != "r7_total"]
+    for col in (c.id for c in t3.cols if c.id != "total"):
+        for r in results:
+            values[("T3", r, col)] = rng.choice((0, 0, 0, 1, rng.randint(0, 30)))
+        handled = sum(values[("T3", r, col)] for r in results)
+        carry_out = rng.choice((0, 0, 1, rng.randint(0, 5)))
+        carry_in = rng.randint(0, handled + carry_out)
+        values[("T3", "carry_out", col)] = carry_out
+        values[("T3", "carry_in", col)] = carry_in
+        values[("T3", "new", col)] = handled + carry_out - carry_in
+    for part in ("rv", "ld", "la"):
+        for suffix in ("uphold", "correct", "other", "pending"):
+            values[("T4", "all", f"{part}_{suffix}")] = rng.choice((0, 0, 0, 1, rng.randint(0, 4)))
+    report = report_from_values(fmt.version, values)
+    for change in compute_totals(report):
+        assert change.new is not None
+        values[change.key] = change.new
+    return values
+
+
+def report_from_values(
+    version: str,
+    values: dict[Key, object],
+    year: int | None = None,
+    agency: str = "",
+) -> Report:
+    fmt = FORMATS[version]
+    report = Report(version=version, year=year, agency=agency, kind="workbook")
+    for key in fmt.keys():
+        raw = values.get(key, 0)
+        report.cells[key] = parse_value(raw, fmt.kind(key))
+    return report
+
+
+def consistent_report(version: str, seed: int = 0, year: int | None = None) -> Report:
+    rng = random.Random(seed)
+    fmt = FORMATS[version]
+    year = year if year is not None else (2020 if version == "2019" else 2025)
+    return report_from_values(version, consistent_values(fmt, rng), year=year, agency="测试局")

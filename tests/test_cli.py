@@ -1,0 +1,94 @@
+"""The command line as a user runs it: exit codes, JSON lines, Chinese messages, no tracebacks."""
+
+import json
+import subprocess
+import sys
+
+from gknb.cli import main
+
+
+def run(*args, cwd=None):
+    proc = subprocess.run(
+        [sys.executable, "-m", "gknb", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_new_then_break_r1_gives_exit_1_and_json(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "测试局2025年报.xlsx"
+    assert main(["new", str(path), "--agency", "测试局", "--year", "2025"]) == 0
+    wb = load_workbook(path)
+    ws = wb["三、依申请公开"]
+    for col in "DEFGHIJ":  # everything 0, then one new application with nothing handled
+        for row in range(6, 31):
+            ws[f"{col}{row}"] = 0
+    ws["D6"], ws["J6"] = 1, 1
+    wb.save(path)
+    capsys.readouterr()
+    assert main(["check", "--json", str(path)]) == 1
+    line = json.loads(capsys.readouterr().out.strip())
+    assert line["agency"] == "测试局" and line["year"] == 2025 and line["format"] == "2021"
+    r1 = [f for f in line["findings"] if f["rule"] == "R1"]
+    assert [f["cell"] for f in r1] == ["三、依申请公开!D30", "三、依申请公开!J30"]
+    assert set(r1[0]) == {"rule", "severity", "table", "row", "column", "cell", "expected",
+                          "found", "message"}  # fmt: skip
+
+
+def test_check_human_output_ends_with_count_line(make_book, capsys):
+    path = make_book("2021", {("T2_5", "license", "decisions"): "/"})
+    assert main(["check", str(path)]) == 0  # a warning is not an error
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == "错误 0 处，警告 1 处，提示 0 处"
+    assert any(line.startswith("【二、主动公开政府信息情况】") for line in out)
+
+
+def test_unreadable_file_exit_2_others_still_checked(make_book, tmp_path, capsys):
+    good = make_book()
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_bytes(b"not a workbook")
+    assert main(["check", "--json", str(bad), str(good)]) == 2
+    captured = capsys.readouterr()
+    assert len(captured.out.strip().splitlines()) == 1  # the good file was checked
+    assert captured.err.strip().count("\n") == 0 and "坏文件.xlsx" in captured.err
+
+
+def test_process_entry_point_and_no_traceback(tmp_path):
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    code, out, err = run("check", str(empty))
+    assert code == 2 and "空文件" in err and "Traceback" not in err
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("gknb ")
+
+
+def test_fill_prints_changes(make_book, capsys):
+    path = make_book("2021", {("T4", "all", "rv_total"): None})
+    assert main(["fill", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "四、复议诉讼!E6" in out and "已填充 1 个合计格" in out
+
+
+def test_rules_catalogue(capsys):
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    for rule in ("R1", "R5a", "R13"):
+        assert rule in out
+    assert main(["rules", "--markdown"]) == 0
+    assert capsys.readouterr().out.startswith("| 规则 |")
+
+
+def test_mark_option_writes_copy(make_book, tmp_path, capsys):
+    path = make_book("2021", {("T3", "r1_open", "total"): 999})
+    out = tmp_path / "marked.xlsx"
+    assert main(["check", str(path), "--mark", str(out)]) == 1
+    assert out.exists() and "已标记" in capsys.readouterr().out
+
+
+def test_demo_builds_checks_and_marks(tmp_path, capsys):
+    assert main(["demo", "--dir", str(tmp_path / "demo")]) == 0
+    out = capsys.readouterr().out
+    assert "R1" in out and "R10" in out and "已写出标记副本" in out
+    files = {p.name for p in (tmp_path / "demo").iterdir()}
+    assert any(".已标记." in name for name in files)
