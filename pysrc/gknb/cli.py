@@ -37,8 +37,11 @@ def print_findings(findings: list[Finding]) -> None:
             table = f.table
             _out(f"【{table}】")
         where = f.cell or "·".join(x for x in (f.row, f.column) if x)
-        _out(f"  {f.severity.zh} {f.rule:<4} {where}")
+        level = "已核实" if f.settled else f.severity.zh
+        _out(f"  {level} {f.rule:<4} {where}")
         _out(f"      {f.message}")
+        if f.settled:
+            _out(f"      核实理由：{f.settled}")
 
 
 def _expand(paths: Sequence[str]) -> list[Path]:
@@ -65,6 +68,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.mark and len(paths) != 1:
         raise GknbError("--mark 一次只能标记一个工作簿。")
     prior = Path(args.prior) if args.prior else None
+    if args.accept:
+        if len(paths) != 1:
+            raise GknbError("--accept 一次只能用于一个工作簿。")
+        service.accept(paths[0], args.accept)
+        _out(f"已记录核实理由：{paths[0]}")
     status = EXIT_OK
     for path in paths:
         result = service.check_file(path, prior)
@@ -202,6 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prior", metavar="上年文件", help="上一年的工作簿或报告（跨年度校验）")
     p.add_argument("--mark", metavar="OUT.xlsx", help="写出一份标记了问题的副本")
     p.add_argument("--force", action="store_true", help="允许覆盖已存在的 --mark 输出文件")
+    p.add_argument(
+        "--accept",
+        action="append",
+        metavar="规则@单元格=理由",
+        help="把经核实无误的警告或提示标记为已核实，如 R5a@三、依申请公开!D8=确实为0（可重复）",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("fill", help="计算并填写所有合计格")

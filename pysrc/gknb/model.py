@@ -51,6 +51,8 @@ class Finding:
     found: Any
     message: str
     keys: tuple[Key, ...] = ()  # every number cell involved, the marked one first
+    fingerprint: str = ""  # rule + cells + their values: a settlement holds while it matches
+    settled: str | None = None  # the reason a person gave when marking it 已核实
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,7 @@ class Finding:
             "expected": self.expected,
             "found": self.found,
             "message": self.message,
+            **({"settled": self.settled} if self.settled else {}),
         }
 
 
@@ -92,6 +95,7 @@ class Report:
     structure: list[Finding] = field(default_factory=list)  # R13 findings of the reader
     prior: Prior | None = None
     detected_version: str | None = None  # the version the content shows, if it says
+    settlements: dict[str, str] = field(default_factory=dict)  # fingerprint -> reason (已核实)
 
     @property
     def format(self) -> Format:

@@ -75,6 +75,10 @@ class CheckResult:
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
 
+    @property
+    def settled(self) -> list[Finding]:
+        return [f for f in self.findings if f.settled]
+
 
 def check_file(path: Path, prior: Path | None = None) -> CheckResult:
     try:
@@ -111,6 +115,29 @@ def mark_copy(path: Path, out: Path, findings: list[Finding], force: bool = Fals
     write_results(wb, findings, summary(findings))
     save_atomic(wb, out, backup=in_place)
     return count
+
+
+def accept(path: Path, specs: list[str]) -> list[Finding]:
+    """Settle warnings and hints (已核实) given as "R5a@三、依申请公开!D8=理由", in place."""
+    if not is_workbook(path):
+        raise GknbError("只能在工作簿中标记“已核实”。")
+    report = read_workbook(path)
+    findings = check(report)
+    for spec in specs:
+        target, sep, reason = spec.partition("=")
+        rule, at, cell = target.partition("@")
+        if not sep or not at or not reason.strip():
+            raise GknbError(f"“{spec}”格式不对，应为 规则@单元格=理由，例如 R5a@三、依申请公开!D8=确实为0")
+        match = [f for f in findings if f.rule == rule.strip() and f.cell == cell.strip()]
+        if not match:
+            raise GknbError(f"{cell} 上没有 {rule} 问题，无需核实（先运行 gknb check 查看）。")
+        for f in match:
+            if f.severity == "error":
+                raise GknbError(f"{cell} 的 {rule} 是错误，错误不能标记为已核实，请改正。")
+            report.settlements[f.fingerprint] = reason.strip()
+    findings = check(report)
+    mark_copy(path, path, findings)
+    return findings
 
 
 def clear_file(path: Path) -> int:

@@ -197,3 +197,37 @@ def test_new_with_prior_prefills_last_year(make_book, tmp_path):
     report = service.read_workbook(path)
     assert report.prior is not None and report.prior.year == 2024
     assert report.prior.carry_out["natural"] == 5
+
+
+def test_settled_warning_holds_until_its_cell_changes(make_book):
+    path = make_book("2021", {("T2_5", "license", "decisions"): "/"})
+    service.accept(path, ["R5a@二、主动公开!B9=本年确无行政许可决定"])
+    result = service.check_file(path)
+    settled = [f for f in result.findings if f.settled]
+    assert [(f.rule, f.settled) for f in settled] == [("R5a", "本年确无行政许可决定")]
+    from gknb.rules import summary_line
+
+    assert summary_line(result.findings).endswith("已核实 1 处")
+    wb = load_workbook(path)
+    assert wb["校验结果"]["B3"].value == "已核实"
+    assert wb["二、主动公开"]["B9"].comment is None  # settled findings are not painted
+    wb["二、主动公开"]["B9"].value = "—"  # the value changes: the warning comes back
+    wb.save(path)
+    again = service.check_file(path).findings
+    assert [(f.rule, f.settled) for f in again] == [("R5a", None)]
+
+
+def test_errors_cannot_be_settled(make_book):
+    path = make_book("2021", {("T3", "r1_open", "natural"): "abc"})
+    with pytest.raises(GknbError, match="错误不能标记"):
+        service.accept(path, ["R5@三、依申请公开!D8=我觉得没问题"])
+
+
+def test_settling_by_typing_a_reason_in_the_results_sheet(make_book, tmp_path):
+    path = make_book("2021", {("T2_5", "license", "decisions"): "/"})
+    service.mark_copy(path, path, service.check_file(path).findings)
+    wb = load_workbook(path)
+    wb["校验结果"]["K3"] = "已电话核实，确为 0"
+    wb.save(path)
+    findings = service.check_file(path).findings
+    assert [f.settled for f in findings] == ["已电话核实，确为 0"]

@@ -6,8 +6,9 @@ generated from it, so the documentation cannot drift from what the checker does.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gknb.model import Finding, Report, Severity
 from gknb.rules import arithmetic, cells, crossyear, narrative, structure, table2
@@ -83,16 +84,37 @@ def check(report: Report) -> list[Finding]:
         table = _TABLE_ORDER.get(f.table[:1], _TABLE_ORDER.get(f.table, 5))
         return table, position.get(f.keys[0], -1) if f.keys else -1
 
-    return sorted(findings, key=order)
+    return [_settle(report, f) for f in sorted(findings, key=order)]
+
+
+def fingerprint(report: Report, f: Finding) -> str:
+    """Identifies a finding together with the values it was about: a settlement (已核实)
+    holds only while every cell it names still holds the same value."""
+    values = [f"{k}={report.cells[k].raw!r}" for k in f.keys if k in report.cells]
+    text = "|".join([f.rule, f.cell or "", f.row, f.column, *values])
+    if not f.keys:
+        text += "|" + f.message
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _settle(report: Report, f: Finding) -> Finding:
+    fp = fingerprint(report, f)
+    reason = report.settlements.get(fp) if f.severity is not Severity.ERROR else None
+    return replace(f, fingerprint=fp, settled=reason)
 
 
 def counts(findings: Iterable[Finding]) -> dict[Severity, int]:
+    """Open findings by severity (settled ones are not counted)."""
     result = {s: 0 for s in Severity}
     for f in findings:
-        result[f.severity] += 1
+        if not f.settled:
+            result[f.severity] += 1
     return result
 
 
 def summary_line(findings: Iterable[Finding]) -> str:
+    findings = list(findings)
     c = counts(findings)
-    return f"错误 {c[E]} 处，警告 {c[W]} 处，提示 {c[H]} 处"
+    line = f"错误 {c[E]} 处，警告 {c[W]} 处，提示 {c[H]} 处"
+    settled = sum(1 for f in findings if f.settled)
+    return line + (f"，已核实 {settled} 处" if settled else "")

@@ -96,6 +96,11 @@ PRIOR_IN_FORCE = Ref(PRIOR, 9, 3, 10, 3)  # 上年 现行有效件数: 规章, �
 PRIOR_NAMES = {"GK_PRIOR_T3_CARRY_OUT": PRIOR_CARRY_OUT, "GK_PRIOR_T2_IN_FORCE": PRIOR_IN_FORCE}
 
 
+RESULT_COLUMNS = 12  # 校验结果: 序号 … 说明, 核实 (the reason a person settles with), 指纹 (hidden)
+RESULTS_FIRST = Ref(RESULTS, 3, 1, 3, RESULT_COLUMNS)  # first finding row (GK_RESULTS)
+MAX_RESULTS = 2000
+
+
 def block_ref(fmt: Format, block_id: str) -> Ref:
     """Where the template puts a block's number cells."""
     block = fmt.block(block_id)
@@ -124,6 +129,7 @@ def defined_names(fmt: Format) -> dict[str, Ref]:
         for block in fmt.table_blocks(table):
             names[block_name(block.id)] = block_ref(fmt, block.id)
     names.update(PRIOR_NAMES)
+    names["GK_RESULTS"] = RESULTS_FIRST
     return names
 
 

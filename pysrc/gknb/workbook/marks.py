@@ -45,7 +45,7 @@ def plan_marks(findings: list[Finding]) -> list[Mark]:
     """One mark per cell: the worst severity's colour, every finding's message in the note."""
     by_cell: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.cell:
+        if f.cell and not f.settled:
             by_cell.setdefault(f.cell, []).append(f)
     marks = []
     for address, group in by_cell.items():
@@ -73,14 +73,28 @@ def merge_note(existing: str | None, ours: str) -> str:
 
 
 def result_rows(findings: list[Finding]) -> list[list[object]]:
-    """Rows of the 校验结果 sheet (same columns as template.RESULT_HEADERS)."""
+    """Rows of the 校验结果 sheet (same columns as template.RESULT_HEADERS). Column 核实 holds
+    the reason of a settled finding; a person types one there to settle a warning or hint."""
     rows = []
     for i, f in enumerate(findings, start=1):
+        level = "已核实" if f.settled else f.severity.zh
         rows.append(
-            [i, f.severity.zh, f.rule, f.table, f.row, f.column, f.cell or "",
-             _plain(f.expected), _plain(f.found), f.message, ""]
+            [i, level, f.rule, f.table, f.row, f.column, f.cell or "",
+             _plain(f.expected), _plain(f.found), f.message, f.settled or "", f.fingerprint]
         )  # fmt: skip
     return rows
+
+
+def settlements_from_rows(rows: list[list[object]]) -> dict[str, str]:
+    """Settlements a person wrote into the 核实 column of 校验结果 (errors cannot be settled)."""
+    settled: dict[str, str] = {}
+    for row in rows:
+        row = list(row) + [None] * (12 - len(row))
+        level, reason, fp = row[1], row[10], row[11]
+        if not fp or reason in (None, "") or level == "错误":
+            continue
+        settled[str(fp)] = str(reason).strip()
+    return settled
 
 
 def _plain(value: object) -> object:

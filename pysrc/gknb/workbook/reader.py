@@ -16,8 +16,10 @@ from gknb.model import Cell, Finding, Prior, Report
 from gknb.rules.structure import structure_finding
 from gknb.text import fold
 from gknb.values import parse_value
+from gknb.workbook.marks import settlements_from_rows
 from gknb.workbook.contract import (
     GRID_LEFT,
+    MAX_RESULTS,
     GRID_TOP,
     META,
     PRIOR_NAMES,
@@ -225,7 +227,19 @@ def read_book(src: BookSource, source: str = "") -> Report:
         if text:
             report.texts[part] = str(text)
     report.prior = _read_prior(src, fmt, report)
+    report.settlements = _read_settlements(src)
     return report
+
+
+def _read_settlements(src: BookSource) -> dict[str, str]:
+    try:
+        first = src.name_ref("GK_RESULTS")
+    except NameError_:
+        return {}
+    if first is None:
+        return {}
+    rows = src.read(Ref(first.sheet, first.r1, first.c1, first.r1 + MAX_RESULTS - 1, first.c2))
+    return settlements_from_rows(rows)
 
 
 def template_refs(fmt: Format) -> dict[str, Ref]:

@@ -266,8 +266,10 @@ def _results(ws: Worksheet) -> None:
     for i, head in enumerate(RESULT_HEADERS, start=1):
         c = ws.cell(2, i, head)
         c.font, c.fill, c.alignment, c.border = _font(True), HEADER_FILL, CENTER, BORDER
-    for letter, width in zip("ABCDEFGHIJK", (6, 7, 6, 22, 30, 20, 22, 12, 12, 70, 20), strict=True):
+    widths = (6, 7, 6, 22, 30, 20, 22, 12, 12, 70, 30, 18)
+    for letter, width in zip("ABCDEFGHIJKL", widths, strict=True):
         ws.column_dimensions[letter].width = width
+    ws.column_dimensions["L"].hidden = True
     ws.freeze_panes = "A3"
 
 

@@ -115,8 +115,9 @@ class OpenpyxlSource:
 
     def read(self, ref: Ref) -> list[list[Any]]:
         ws = self.wb[ref.sheet]
+        last = min(ref.r2, max(ws.max_row, ref.r1))  # never materialise empty rows
         rows = ws.iter_rows(
-            min_row=ref.r1, max_row=ref.r2, min_col=ref.c1, max_col=ref.c2, values_only=True
+            min_row=ref.r1, max_row=last, min_col=ref.c1, max_col=ref.c2, values_only=True
         )
         return [list(r) for r in rows]
 
@@ -224,7 +225,8 @@ def write_results(wb: Workbook, findings: list[Finding], summary: str) -> None:
         for j, value in enumerate(row, start=1):
             ws.cell(i, j, value)
         f = findings[i - 3]
-        ws.cell(i, 2).fill = PatternFill("solid", fgColor=COLORS[f.severity.value])
+        if not f.settled:
+            ws.cell(i, 2).fill = PatternFill("solid", fgColor=COLORS[f.severity.value])
         if f.cell:
             sheet, r, c = parse_address(f.cell)
             link = ws.cell(i, 7)
