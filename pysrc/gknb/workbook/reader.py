@@ -16,11 +16,10 @@ from gknb.model import Cell, Finding, Prior, Report
 from gknb.rules.structure import structure_finding
 from gknb.text import fold
 from gknb.values import parse_value
-from gknb.workbook.marks import settlements_from_rows
 from gknb.workbook.contract import (
     GRID_LEFT,
-    MAX_RESULTS,
     GRID_TOP,
+    MAX_RESULTS,
     META,
     PRIOR_NAMES,
     TEXT_NAMES,
@@ -29,6 +28,7 @@ from gknb.workbook.contract import (
     block_ref,
     cell_address,
 )
+from gknb.workbook.marks import settlements_from_rows
 
 
 class NameError_(Exception):
