@@ -152,6 +152,32 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_text(args: argparse.Namespace) -> int:
+    from gknb import service
+
+    result = service.write_text(Path(args.file))
+    names = {"3": "三、依申请公开", "4": "四、复议诉讼"}
+    for part, text in result.texts.items():
+        if part in result.written:
+            _out(f"已写入“正文”的{names[part]}说明：{text}")
+        else:
+            _out(
+                f"“正文”的{names[part]}说明已有您修改过的文字，未覆盖。新生成的文字如下，可复制使用："
+            )
+            _out(f"  {text}")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from gknb import diff, service
+
+    a, b = service.load(Path(args.a)), service.load(Path(args.b))
+    result = diff.compare(a, b)
+    for line in diff.render(result, args.a, args.b):
+        _out(line)
+    return EXIT_FINDINGS if result.changed_cells else EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from gknb.rules import RULES
 
@@ -233,6 +259,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prior", metavar="上年文件", help="用上一年的工作簿或报告预填“上年数据”")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("text", help="根据表格生成第三、四部分的说明文字，写入“正文”")
+    p.add_argument("file", metavar="工作簿")
+    p.set_defaults(func=cmd_text)
+
+    p = sub.add_parser("diff", help="比较同一报告的两个版本：改了哪些数字，问题增减")
+    p.add_argument("a", metavar="旧版本")
+    p.add_argument("b", metavar="新版本")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("rules", help="列出全部校验规则")
     p.add_argument("--markdown", action="store_true", help="输出 Markdown 表格")

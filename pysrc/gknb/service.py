@@ -127,7 +127,9 @@ def accept(path: Path, specs: list[str]) -> list[Finding]:
         target, sep, reason = spec.partition("=")
         rule, at, cell = target.partition("@")
         if not sep or not at or not reason.strip():
-            raise GknbError(f"“{spec}”格式不对，应为 规则@单元格=理由，例如 R5a@三、依申请公开!D8=确实为0")
+            raise GknbError(
+                f"“{spec}”格式不对，应为 规则@单元格=理由，例如 R5a@三、依申请公开!D8=确实为0"
+            )
         match = [f for f in findings if f.rule == rule.strip() and f.cell == cell.strip()]
         if not match:
             raise GknbError(f"{cell} 上没有 {rule} 问题，无需核实（先运行 gknb check 查看）。")
@@ -138,6 +140,50 @@ def accept(path: Path, specs: list[str]) -> list[Finding]:
     findings = check(report)
     mark_copy(path, path, findings)
     return findings
+
+
+@dataclass
+class TextResult:
+    texts: dict[str, str]  # part -> generated text
+    written: list[str]  # parts written into 正文
+    kept: list[str]  # parts where the clerk's own text was kept (the new text is offered)
+
+
+def write_text(path: Path) -> TextResult:
+    """生成说明文字: write the standard sentences of parts 三 and 四 into their own cells of
+    正文, never over text the clerk wrote there (that text is kept and the new one offered)."""
+    from gknb.textgen import MissingFigures, generate
+    from gknb.workbook.contract import GENERATED, META, TEXT_NAMES
+    from gknb.workbook.xlsx import open_workbook, refuse_if_open, save_atomic
+
+    if not is_workbook(path):
+        raise GknbError(f"生成说明文字只能用于 Excel 工作簿，{path.name} 不是工作簿。")
+    refuse_if_open(path)
+    report = read_workbook(path)
+    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
+    if blocking:
+        raise GknbError(f"无法生成说明文字：{blocking[0].message}")
+    try:
+        texts = generate(report)
+    except MissingFigures as exc:
+        raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None
+    wb = open_workbook(path)
+    written, kept = [], []
+    for part, text in texts.items():
+        sheet, row, col, _ = META[TEXT_NAMES[part]]
+        state_sheet, srow, scol = GENERATED[part]
+        if sheet not in wb.sheetnames or state_sheet not in wb.sheetnames:
+            raise GknbError("工作簿缺少“正文”工作表，请从模板重新生成。")
+        cell, state = wb[sheet].cell(row, col), wb[state_sheet].cell(srow, scol)
+        current = str(cell.value or "").strip()
+        if current in ("", text, str(state.value or "").strip()):
+            cell.value, state.value = text, text
+            written.append(part)
+        else:
+            kept.append(part)
+    if written:
+        save_atomic(wb, path, backup=True)
+    return TextResult(texts, written, kept)
 
 
 def clear_file(path: Path) -> int:

@@ -29,7 +29,7 @@ _SUIT_COUNT = re.compile(
 )
 _ALL_UPHELD = re.compile(r"均(?:获|被|予以)?维持|全部(?:获|被|予以)?维持")
 
-TEXT_PARTS = ("1", "5", "6", "other")
+TEXT_PARTS = ("1", "3", "4", "5", "6", "other")
 
 
 def cn_to_int(text: str) -> int:

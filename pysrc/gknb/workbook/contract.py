@@ -85,11 +85,14 @@ META: dict[str, tuple[str, int, int, str]] = {
     "GK_DRAFT": (COVER, 8, 3, "Word 草稿文件（可选）"),
     "GK_ENGINE": (COVER, 11, 3, "引擎路径（一般留空）"),
     "GK_TEXT_1": (BODY, 3, 2, "一、总体情况"),
-    "GK_TEXT_5": (BODY, 4, 2, "五、存在的主要问题及改进情况"),
-    "GK_TEXT_6": (BODY, 5, 2, "六、其他需要报告的事项"),
+    "GK_TEXT_3": (BODY, 4, 2, "三、依申请公开情况说明（可点击“生成说明文字”）"),
+    "GK_TEXT_4": (BODY, 5, 2, "四、复议诉讼情况说明（可点击“生成说明文字”）"),
+    "GK_TEXT_5": (BODY, 6, 2, "五、存在的主要问题及改进情况"),
+    "GK_TEXT_6": (BODY, 7, 2, "六、其他需要报告的事项"),
     "GK_PRIOR_YEAR": (PRIOR, 3, 3, "上年年度"),
 }
-TEXT_NAMES = {"1": "GK_TEXT_1", "5": "GK_TEXT_5", "6": "GK_TEXT_6"}
+TEXT_NAMES = {p: f"GK_TEXT_{p}" for p in ("1", "3", "4", "5", "6")}
+GENERATED = {"3": (MARKS, 1, 5), "4": (MARKS, 2, 5)}  # last text 生成说明文字 wrote, per part
 
 PRIOR_CARRY_OUT = Ref(PRIOR, 6, 3, 6, 9)  # 上年 四、结转下年度继续办理, 7 columns
 PRIOR_IN_FORCE = Ref(PRIOR, 9, 3, 10, 3)  # 上年 现行有效件数: 规章, 行政规范性文件

@@ -224,10 +224,10 @@ def _cover(ws: Worksheet, fmt: Format, agency: str, year: int | None) -> None:
 
 
 def _body(ws: Worksheet) -> None:
-    ws.cell(1, 1, "正文（第一、五、六部分的文字；第二、三、四部分是表格）").font = _font(
-        bold=True, size=14
-    )
-    for name in ("GK_TEXT_1", "GK_TEXT_5", "GK_TEXT_6"):
+    ws.cell(
+        1, 1, "正文（第一、五、六部分的文字；第二、三、四部分是表格，可附说明文字）"
+    ).font = _font(bold=True, size=14)
+    for name in ("GK_TEXT_1", "GK_TEXT_3", "GK_TEXT_4", "GK_TEXT_5", "GK_TEXT_6"):
         _sheet, row, col, label = META[name]
         ws.cell(row, 1, label).font = _font(bold=True)
         ws.cell(row, 1).alignment = CENTER

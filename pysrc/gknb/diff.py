@@ -1,0 +1,86 @@
+"""`gknb diff A B`: what changed between two versions of the same report, of any kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gknb.formats import Key
+from gknb.model import Finding, Report
+from gknb.rules import check
+from gknb.rules.common import col_label, fmt_num, row_label, table_title
+
+
+@dataclass
+class Change:
+    key: Key
+    where: str  # table, row and column labels
+    before: object  # raw value in A (None: the cell is not in A)
+    after: object
+
+
+@dataclass
+class DiffResult:
+    changed_cells: list[Change] = field(default_factory=list)
+    appeared: list[Finding] = field(default_factory=list)
+    disappeared: list[Finding] = field(default_factory=list)
+    format_change: tuple[str, str] | None = None
+
+
+def _identity(f: Finding) -> tuple[str, str, str, str]:
+    # the cell address differs between a workbook and its Word export; labels do not
+    return f.rule, f.table, f.row, f.column
+
+
+def _same(a: Report, b: Report, key: Key) -> bool:
+    ca, cb = a.cells.get(key), b.cells.get(key)
+    if ca is None or cb is None:
+        return ca is cb
+    if ca.value is not None and ca.value == cb.value:
+        return True
+    return str(ca.raw or "").strip() == str(cb.raw or "").strip()
+
+
+def compare(a: Report, b: Report) -> DiffResult:
+    result = DiffResult()
+    if a.version != b.version:
+        result.format_change = (a.version, b.version)
+    for key in dict.fromkeys([*a.format.keys(), *b.format.keys()]):
+        if _same(a, b, key):
+            continue
+        fmt = b.format if b.format.has_block(key[0]) else a.format
+        where = f"{table_title(fmt, key[0])} {row_label(fmt, key)} / {col_label(fmt, key)}"
+        ca, cb = a.cells.get(key), b.cells.get(key)
+        result.changed_cells.append(
+            Change(key, where, None if ca is None else ca.raw, None if cb is None else cb.raw)
+        )
+    fa, fb = check(a), check(b)
+    ids_a, ids_b = {_identity(f) for f in fa}, {_identity(f) for f in fb}
+    result.appeared = [f for f in fb if _identity(f) not in ids_a]
+    result.disappeared = [f for f in fa if _identity(f) not in ids_b]
+    return result
+
+
+def _show(value: object) -> str:
+    if value is None or value == "":
+        return "空"
+    return fmt_num(value) if isinstance(value, int | float) else str(value)
+
+
+def render(result: DiffResult, name_a: str, name_b: str) -> list[str]:
+    lines = [f"比较：{name_a} → {name_b}"]
+    if result.format_change:
+        lines.append(f"格式版本不同：{result.format_change[0]}版 → {result.format_change[1]}版")
+    if result.changed_cells:
+        lines.append(f"改动的数字（{len(result.changed_cells)} 处）：")
+        lines.extend(
+            f"  {c.where}：{_show(c.before)} → {_show(c.after)}" for c in result.changed_cells
+        )
+    else:
+        lines.append("数字没有改动。")
+    for title, items in (("新出现的问题", result.appeared), ("已消除的问题", result.disappeared)):
+        if items:
+            lines.append(f"{title}（{len(items)} 处）：")
+            lines.extend(
+                f"  {f.severity.zh} {f.rule} {f.row} {f.column}：{f.message}" for f in items
+            )
+    return lines

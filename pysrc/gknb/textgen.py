@@ -1,0 +1,114 @@
+"""The standard sentences of parts 三 and 四, written from the tables (生成说明文字).
+
+Every number in the text is taken from the report, so the narrative cannot contradict the
+tables (R10 has nothing to find in it).
+"""
+
+from __future__ import annotations
+
+from gknb.formats import Key
+from gknb.model import Report
+from gknb.rules.common import fmt_num
+
+ORG = ("commercial", "research", "public_interest", "legal_service", "other")
+ORG_LABELS = {
+    "commercial": "商业企业",
+    "research": "科研机构",
+    "public_interest": "社会公益组织",
+    "legal_service": "法律服务机构",
+    "other": "其他",
+}
+RESULT_GROUPS = (
+    ("予以公开", ("r1_open",)),
+    ("部分公开", ("r2_partial",)),
+    ("不予公开", tuple(f"r3_{i}" for i in range(1, 9))),
+    ("无法提供", ("r4_1", "r4_2", "r4_3")),
+    ("不予处理", tuple(f"r5_{i}" for i in range(1, 6))),
+    ("其他处理", ("r6", "r6_1", "r6_2", "r6_3")),
+)
+T4_PARTS = (
+    ("uphold", "结果维持"),
+    ("correct", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+)
+
+
+class MissingFigures(ValueError):
+    """A figure the text needs is unreadable; fix the table first."""
+
+
+def _v(report: Report, key: Key) -> int | float:
+    if key not in report.cells:
+        return 0
+    value = report.value(key)
+    if value is None:
+        raise MissingFigures(report.locations.get(key) or "·".join(key))
+    return value
+
+
+def _n(value: int | float) -> str:
+    return f"{fmt_num(value)}件"
+
+
+def part3(report: Report) -> str:
+    """三、收到和处理政府信息公开申请情况."""
+    v = lambda row, col: _v(report, ("T3", row, col))  # noqa: E731
+    new, carry_in = v("new", "total"), v("carry_in", "total")
+    carry_out = v("carry_out", "total")
+    if new == 0 and carry_in == 0:
+        return "本年度未收到政府信息公开申请，无上年结转申请。"
+    natural = v("new", "natural")
+    org = sum(v("new", c) for c in ORG)
+    parts = [f"本年度共收到政府信息公开申请{_n(new)}"]
+    if new:
+        detail = "、".join(f"{ORG_LABELS[c]}{_n(v('new', c))}" for c in ORG if v("new", c))
+        parts[0] += f"，其中自然人{_n(natural)}、法人或其他组织{_n(org)}"
+        if detail:
+            parts[0] += f"（{detail}）"
+    parts.append(f"上年结转{_n(carry_in)}")
+    results = []
+    for label, rows in RESULT_GROUPS:
+        total = sum(v(r, "total") for r in rows if ("T3", r, "total") in report.cells)
+        if total:
+            results.append(f"{label}{_n(total)}")
+    handled = v("r7_total", "total")
+    text = "；".join(parts) + "。"
+    if results:
+        text += f"本年度办理完结{_n(handled)}，办理结果：" + "，".join(results) + "。"
+    text += f"结转下年度继续办理{_n(carry_out)}。"
+    return text
+
+
+def part4(report: Report) -> str:
+    """四、政府信息公开行政复议、行政诉讼情况."""
+    v = lambda col: _v(report, ("T4", "all", col))  # noqa: E731
+    review, direct, after = v("rv_total"), v("ld_total"), v("la_total")
+    if review == 0 and direct == 0 and after == 0:
+        return "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。"
+
+    def breakdown(prefix: str) -> str:
+        items = [f"{label}{_n(v(f'{prefix}_{x}'))}" for x, label in T4_PARTS if v(f"{prefix}_{x}")]
+        return "（" + "、".join(items) + "）" if items else ""
+
+    sentences = []
+    if review:
+        sentences.append(f"本年度因政府信息公开被申请行政复议{_n(review)}{breakdown('rv')}")
+    else:
+        sentences.append("本年度未发生因政府信息公开引起的行政复议案件")
+    suits = direct + after
+    if suits:
+        pieces = []
+        if direct:
+            pieces.append(f"未经复议直接起诉{_n(direct)}{breakdown('ld')}")
+        if after:
+            pieces.append(f"复议后起诉{_n(after)}{breakdown('la')}")
+        sentences.append(f"被提起行政诉讼{_n(suits)}，其中" + "、".join(pieces))
+    else:
+        sentences.append("未发生因政府信息公开引起的行政诉讼案件")
+    return "；".join(sentences) + "。"
+
+
+def generate(report: Report) -> dict[str, str]:
+    """Generated text of parts 三 and 四, keyed like Report.texts ("3", "4")."""
+    return {"3": part3(report), "4": part4(report)}

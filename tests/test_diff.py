@@ -1,0 +1,26 @@
+from gknb import diff
+from gknb.synth import consistent_report
+from gknb.values import parse_value
+
+
+def test_diff_lists_changed_cells_and_findings():
+    a = consistent_report("2021", 4)
+    b = consistent_report("2021", 4)
+    key = ("T3", "r1_open", "natural")
+    b.cells[key] = parse_value(a.value(key) + 2)
+    result = diff.compare(a, b)
+    assert [c.key for c in result.changed_cells] == [key]
+    assert {f.rule for f in result.appeared} == {"R2", "R3"}
+    assert result.disappeared == []
+    back = diff.compare(b, a)
+    assert {f.rule for f in back.disappeared} == {"R2", "R3"}
+    lines = diff.render(result, "a", "b")
+    assert any("（一）予以公开" in line for line in lines)
+
+
+def test_same_number_written_differently_is_not_a_change():
+    a = consistent_report("2021", 4)
+    b = consistent_report("2021", 4)
+    key = ("T2_5", "license", "decisions")
+    b.cells[key] = parse_value(f"{a.value(key)}件")
+    assert diff.compare(a, b).changed_cells == []
