@@ -38,7 +38,7 @@ def where(fmt: Format, key: Key) -> str:
 
 def fmt_num(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e15 else str(value)
+        return f"{value:.15g}" if abs(value) < 1e15 else str(value)
     return str(value)
 
 
