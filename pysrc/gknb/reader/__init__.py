@@ -1,0 +1,97 @@
+"""Reports from published documents: .txt/.md, .html/.htm, .docx, .pdf.
+
+Every source is reduced to one intermediate form (`gknb.reader.ir`: rows of cell texts in
+reading order) and read by one structural parser (`gknb.reader.parse`). Heavy libraries
+(python-docx, pdfplumber, lxml) are imported only when a file of their kind is read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gknb.errors import GknbError
+from gknb.model import Report
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+MAX_DOCX_BYTES = 50 * 1024 * 1024
+MAX_PDF_BYTES = 100 * 1024 * 1024
+SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, ".docx", ".pdf")
+
+
+def _size(path: Path, limit: int) -> bytes:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise GknbError(f"找不到文件 {path}。请检查文件名和路径。") from None
+    except OSError as exc:
+        raise GknbError(f"无法读取 {path}：{exc.strerror}。") from None
+    if size > limit:
+        raise GknbError(
+            f"{path.name} 太大（{size // (1024 * 1024)} MB，上限 {limit // (1024 * 1024)} MB），"
+            f"不像一份年度报告。请检查文件。"
+        )
+    return path.read_bytes() if limit <= MAX_TEXT_BYTES else b""
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise GknbError(f"{name} 不是文本文件。请选择 .txt、.docx、.html 或 .pdf 格式的报告。")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise GknbError(f"{name} 的文字编码无法识别。请用 UTF-8 或 GBK 编码另存后再试。")
+
+
+def read_text(text: str, name: str = "报告", source: str = "") -> Report:
+    """A Report from text in any of the layouts `gknb.reader.from_text` understands."""
+    from gknb.reader.from_text import text_rows
+    from gknb.reader.parse import parse_rows
+
+    report = parse_rows(text_rows(text), name)
+    report.source = source or name
+    return report
+
+
+def read_report(path: Path) -> Report:
+    """A Report from a published report file; GknbError with one Chinese line if it is not one."""
+    from gknb.reader.parse import parse_rows
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    name = path.name
+    if suffix in TEXT_SUFFIXES:
+        return read_text(decode_text(_size(path, MAX_TEXT_BYTES), name), name, str(path))
+    if suffix in HTML_SUFFIXES:
+        from gknb.reader.from_html import html_rows
+
+        rows = html_rows(_size(path, MAX_TEXT_BYTES), name)
+    elif suffix == ".docx":
+        from gknb.reader.from_docx import docx_rows
+
+        _size(path, MAX_DOCX_BYTES)
+        rows = docx_rows(path)
+    elif suffix == ".pdf":
+        from gknb.reader.from_pdf import pdf_rows
+
+        _size(path, MAX_PDF_BYTES)
+        rows = pdf_rows(path)
+    elif suffix in (".doc", ".wps", ".rtf"):
+        raise GknbError(f"{name} 是旧版 Word 格式。请在 Word 或 WPS 中另存为 .docx 后再试。")
+    else:
+        raise GknbError(
+            f"{name}：不支持的文件类型“{suffix or '无扩展名'}”。"
+            f"请使用 .xlsx/.xlsm 工作簿，或 .docx、.html、.pdf、.txt 格式的报告。"
+        )
+    report = parse_rows(rows, name)
+    report.source = str(path)
+    return report
+
+
+__all__ = ["SUFFIXES", "decode_text", "read_report", "read_text"]

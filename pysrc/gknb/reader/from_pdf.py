@@ -1,0 +1,74 @@
+"""PDF files → rows, with pdfplumber.
+
+On each page the tables pdfplumber finds are read as rows of cells (a merged cell, which
+pdfplumber reports as None in the positions it covers, is read once), and the text outside
+them as lines; both are put in order from top to bottom. A page without ruled tables is read
+as text only, and the same line reader as for .txt files finds the columns in it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gknb.errors import GknbError
+from gknb.reader.from_text import text_rows
+from gknb.reader.ir import Row
+
+MAX_PAGES = 300
+
+
+def pdf_rows(path: Path) -> list[Row]:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(str(path))
+    except Exception as exc:  # pdfminer raises many types for broken files
+        raise GknbError(
+            f"{path.name} 不是有效的 PDF 文件，无法打开（{type(exc).__name__}）。请检查文件。"
+        ) from None
+    rows: list[Row] = []
+    try:
+        if len(pdf.pages) > MAX_PAGES:
+            raise GknbError(f"{path.name} 有 {len(pdf.pages)} 页，不像一份年度报告。请检查文件。")
+        for page in pdf.pages:
+            rows.extend(_page_rows(page))
+    except GknbError:
+        raise
+    except Exception as exc:
+        raise GknbError(f"{path.name} 读取失败（{type(exc).__name__}），文件可能已损坏。") from None
+    finally:
+        pdf.close()
+    if not any(c.strip() for r in rows for c in r.cells):
+        raise GknbError(
+            f"{path.name} 中没有可提取的文字，可能是扫描件。请用文字版 PDF 或 Word 原件。"
+        )
+    return rows
+
+
+def _page_rows(page: Any) -> list[Row]:
+    tables = page.find_tables()
+    items: list[tuple[float, int, Any]] = []
+    outside = page
+    for n, t in enumerate(tables):
+        items.append((t.bbox[1], 1, ("table", n, t.extract())))
+        outside = outside.outside_bbox(t.bbox)
+    for line in outside.extract_text_lines(keep_blank_chars=False):
+        items.append((line["top"], 0, ("line", 0, line["text"])))
+    items.sort(key=lambda x: (x[0], x[1]))
+    rows: list[Row] = []
+    lines: list[str] = []
+    for _, _, (kind, _, payload) in items:
+        if kind == "line":
+            lines.append(payload)
+            continue
+        if lines:
+            rows.extend(text_rows("\n".join(lines)))
+            lines = []
+        for cells in payload:
+            present = tuple((c or "").replace("\n", "") for c in cells if c is not None)
+            if present:
+                rows.append(Row(present, table=True))
+    if lines:
+        rows.extend(text_rows("\n".join(lines)))
+    return rows

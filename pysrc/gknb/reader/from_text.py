@@ -1,0 +1,172 @@
+"""Text extracted from Word, web pages or PDFs (.txt/.md) → rows.
+
+Layouts understood, line by line, so one file may mix them:
+
+- one cell per line, each line starting with a tab, rows separated by blank lines (Word tables
+  saved as text); a line without the tab right after a label cell continues that label;
+- tab-separated rows; pipe tables from PDF-to-Markdown converters (``|---|`` rows dropped);
+- space-aligned columns (two or more spaces, or full-width spaces) and a label followed by
+  numbers separated by single spaces (PDF text);
+- one value per line with no separators at all: each line is its own row.
+
+Converter junk (``[bookmark: _GoBack]``, ``[image: ...]``, Markdown images, ``#`` heading marks,
+emphasis) and page footers (``— 3 —``, ``第 3 页 共 8 页``) are removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gknb.reader.ir import Row
+from gknb.reader.tokens import ATOM, atoms
+from gknb.text import fold
+
+_JUNK = re.compile(
+    r"\[(?:bookmark|image|图片|picture)\s*:[^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*\]"
+    r"|!\[[^\]\n]*\]\([^)\n]*\)"
+    r"|<!--.*?-->",
+    re.IGNORECASE,
+)
+_JUNK_OPEN = re.compile(r"\[(?:bookmark|image|图片|picture)\s*:.*$", re.IGNORECASE)
+_TAGS = re.compile(r"<\s*/?\s*(?:br|p|span|div|b|strong|em|i|u|sup|sub|font)\b[^>]*>", re.I)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
+_MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_FOOTER = re.compile(
+    r"^(?:[-—–－_=]+\s*\d{1,4}\s*[-—–－_=]+"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|page\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$",
+    re.IGNORECASE,
+)
+_PIPE_SEP = re.compile(r"^:?-{3,}:?$")
+_WIDE = re.compile(r"(?:[ \t]{2,}|\u3000+)")
+_LABEL_VALUES = re.compile(rf"^(.*?[^\s\d.,+\-])\s+({ATOM}(?:\s+{ATOM})*)$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_HEADING = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
+MAX_PLAIN = 150  # a longer line is prose, never split into cells
+
+
+def clean_line(line: str) -> str | None:
+    """The line without converter junk; None when nothing but junk was on it."""
+    had = line.strip()
+    line = _JUNK.sub("", line)
+    line = _JUNK_OPEN.sub("", line)
+    line = _TAGS.sub("", line)
+    if "\t" not in line:
+        line = _MD_QUOTE.sub("", _MD_HEADING.sub("", line))
+    if "*" in line or "_" in line:
+        line = _MD_EMPHASIS.sub("", line)
+    if "\\" in line:
+        line = _MD_ESCAPE.sub(r"\1", line)
+    line = line.rstrip(" \r\u3000\xa0")
+    if had and not line.strip():
+        return None
+    return line
+
+
+def is_footer(line: str) -> bool:
+    s = line.strip().strip("\u3000")
+    return bool(s) and len(s) <= 24 and bool(_FOOTER.match(s))
+
+
+def split_pipe(line: str) -> list[str] | None:
+    """Cells of a Markdown table row; [] for a separator row; None if not a pipe row."""
+    s = line.strip()
+    if not s.startswith("|") or s.count("|") < 2:
+        return None
+    cells = [c.strip() for c in re.split(r"(?<!\\)\|", s.strip("|"))]
+    if all(_PIPE_SEP.match(c) or not c for c in cells) and any(cells):
+        return []
+    return [c.replace("\\|", "|") for c in cells]
+
+
+def _merge_letter_spaced(cells: list[str]) -> list[str]:
+    """'结  果  维  持' printed with wide letter spacing → one cell."""
+    out: list[str] = []
+    for c in cells:
+        if out and len(c) == 1 and _CJK.match(c) and len(out[-1]) >= 1 and _CJK.search(out[-1][-1]):
+            out[-1] += c
+        else:
+            out.append(c)
+    return out
+
+
+def split_plain(line: str) -> tuple[str, ...]:
+    """A line of plain text → its cells (one cell for prose)."""
+    s = line.strip().strip("\u3000").strip()
+    if not s or "。" in s or len(s) > MAX_PLAIN:
+        return (s,)
+    cells = _merge_letter_spaced([c for c in _WIDE.split(s) if c])
+    out: list[str] = []
+    for c in cells:
+        if atoms(c) is None and not _HEADING.match(c):
+            m = _LABEL_VALUES.match(c)
+            if m:
+                out.extend((m.group(1).strip(), m.group(2)))
+                continue
+        out.append(c)
+    return tuple(out) or ("",)
+
+
+def _continues(prev: str, line: str) -> bool:
+    """A line without the leading tab that carries on the label cell above it."""
+    s = line.strip()
+    if not prev or not s or atoms(prev) is not None or atoms(s) is not None:
+        return False
+    if "。" in s or re.search(r"\d", s) or _HEADING.match(s):
+        return False
+    return len(fold(s)) <= 20
+
+
+def text_rows(text: str) -> list[Row]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
+    rows: list[Row] = []
+    group: list[str] = []  # cells of a one-cell-per-line row being collected
+    last_was_cell = False
+
+    def flush() -> None:
+        nonlocal group
+        if group:
+            rows.append(Row(tuple(group)))
+            group = []
+
+    for raw in text.split("\n"):
+        line = clean_line(raw)
+        if line is None:
+            continue  # junk only: neither a cell nor a row separator
+        if is_footer(line):
+            continue
+        if not line.strip(" \u3000"):
+            if "\t" in line and last_was_cell:
+                group.append("")  # an empty cell line
+                continue
+            flush()
+            last_was_cell = False
+            continue
+        if line.startswith("\t") and "\t" not in line[1:]:
+            group.append(line[1:].strip(" \u3000"))
+            last_was_cell = True
+            continue
+        if last_was_cell and group and _continues(group[-1], line):
+            group[-1] += line.strip(" \u3000")
+            continue
+        flush()
+        last_was_cell = False
+        if "\t" in line:
+            cells = tuple(c.strip(" \u3000") for c in line.split("\t"))
+            if all(_PIPE_SEP.match(c) or not c for c in cells) and any(cells):
+                continue  # a row of --- under a table converted to text
+            rows.append(Row(cells))
+            continue
+        pipe = split_pipe(line)
+        if pipe is not None:
+            if pipe:
+                rows.append(Row(tuple(pipe)))
+            continue
+        rows.append(Row(split_plain(line)))
+    flush()
+    return rows

@@ -1,0 +1,69 @@
+"""A workbook filled from a published report, ready to correct and re-export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gknb.errors import GknbError, OutputExists
+from gknb.model import Cell, Report
+
+TEXT_PARTS = ("1", "5", "6")
+
+
+@dataclass
+class ImportResult:
+    report: Report
+    written: int  # number cells written
+    missing: int  # number cells the report did not give (left empty)
+
+
+def cell_value(cell: Cell) -> Any:
+    """What goes into the workbook: a clean number as a number, anything else as printed, so
+    the clerk sees "4个" or "/" and the checker marks it."""
+    if cell.issue is None and cell.value is not None:
+        return cell.value
+    raw = "" if cell.raw is None else str(cell.raw).strip()
+    return raw or None
+
+
+def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
+    from gknb.reader import read_report
+    from gknb.service import WORKBOOK_SUFFIXES, save_xlsm
+    from gknb.workbook.contract import META, TEXT_NAMES, template_locations
+    from gknb.workbook.marks import parse_address
+    from gknb.workbook.template import build_workbook
+    from gknb.workbook.xlsx import refuse_if_open, save_atomic
+
+    suffix = out.suffix.lower()
+    if suffix not in WORKBOOK_SUFFIXES:
+        raise GknbError(f"输出文件名应以 .xlsm（带按钮）或 .xlsx（不带宏）结尾：{out.name}")
+    if source.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise GknbError(f"{source.name} 已经是工作簿，不需要导入；可直接用 gknb check 校验。")
+    if out.exists() and not force:
+        raise OutputExists(f"{out} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
+    if out.exists():
+        refuse_if_open(out)
+    report = read_report(source)
+    wb = build_workbook(report.version, agency=report.agency, year=report.year)
+    locations = template_locations(report.format)
+    written = missing = 0
+    for key, address in locations.items():
+        cell = report.cells.get(key)
+        if cell is None:
+            missing += 1
+            continue
+        sheet, row, col = parse_address(address)
+        wb[sheet].cell(row, col).value = cell_value(cell)
+        written += 1
+    for part in TEXT_PARTS:
+        text = report.texts.get(part)
+        if text:
+            sheet, row, col, _ = META[TEXT_NAMES[part]]
+            wb[sheet].cell(row, col).value = text
+    if suffix == ".xlsm":
+        save_xlsm(wb, out)
+    else:
+        save_atomic(wb, out)
+    return ImportResult(report, written, missing)

@@ -1,0 +1,475 @@
+"""The one structural parser: rows (from any source) → Report.
+
+1. Cells become tokens: values, labels, narrative (`tokens`).
+2. The three tables are found by their statutory labels — table 三 by its header (勾稽关系,
+   申请人情况) or first row, table 二 by its sub-block titles (第二十条第（X）项) or 信息内容,
+   table 四 by its header (行政复议 / 行政诉讼 / 结果维持 …) wherever it sits relative to its
+   heading.
+3. Inside each table, candidate rows are aligned to the declared rows (`tables.align`) and
+   their numbers read with the column kinds; a row whose digits ran together is re-cut with the
+   table's arithmetic, and a reading that is not unique is reported, never guessed.
+4. The format version comes from the content; rows missing, extra or of the other format are
+   R13 findings.
+5. Everything not consumed by a table is narrative: part headings are found and the text goes
+   to `report.texts` ("1", "5", "6", "other"); agency and year come from the title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gknb.errors import GknbError
+from gknb.formats import F2019, F2021, FORMATS, TABLE_TITLES, format_for_year
+from gknb.model import Cell, Finding, Report
+from gknb.reader import sections
+from gknb.reader.ir import Row
+from gknb.reader.split import sums_to_last
+from gknb.reader.tables import Cand, RowRead, Slot, align, candidates, only_words, read_row
+from gknb.reader.tokens import Kind, Tok, tokenize
+from gknb.rules.structure import structure_finding
+from gknb.text import fold
+from gknb.values import parse_value
+
+T2, T3, T4 = TABLE_TITLES["T2"], TABLE_TITLES["T3"], TABLE_TITLES["T4"]
+
+_T2_TITLE = re.compile(r"^(?:第二十条)?第\(([一二三四五六七八九十]+)\)项")
+_T3_COLS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+T3_HEADER = tuple(
+    sorted({*_T3_COLS, "申请人情况", "法人或其他组织", "小计", "申请人"}, key=len, reverse=True)
+)
+T4_HEADER = tuple(
+    sorted(
+        {"行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+         "未经复议直接起诉", "复议后起诉", "结果", "维持", "纠正", "其他", "尚未", "审结"},
+        key=len, reverse=True,
+    )
+)  # fmt: skip
+T4_START = ("行政复议", "行政诉讼", "结果维持", "未经复议直接起诉", "复议后起诉")
+T2_HEADER = tuple(
+    sorted(
+        {"信息内容", "单位:万元", *(fold(c.label) for f in FORMATS.values()
+                                    for b in f.table_blocks("T2") for c in b.cols)},
+        key=len, reverse=True,
+    )
+)  # fmt: skip
+MARKERS = {
+    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
+             "采购项目数量", "采购总金额", "政府集中采购", "第二十条第(九)项", "其他对外管理服务"),
+    "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额",
+             "行政规范性文件"),
+}  # fmt: skip
+_RUNNING = re.compile(r"^.{0,40}\d{4}年度?政府信息公开工作(?:年度)?报告$")
+
+
+def _missing(name: str, title: str) -> GknbError:
+    return GknbError(
+        f"{name}：未找到“{title}”表格。请确认这是政府信息公开工作年度报告，"
+        f"且表格没有被转成图片；可以把表格复制为文字后另存为 .txt 再试。"
+    )
+
+
+@dataclass
+class TableRead:
+    cells: dict[tuple[str, str, str], Cell] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # tokens the table occupies
+    matched: set[str] = field(default_factory=set)  # slot rows found
+
+
+def _slots_t3() -> list[Slot]:
+    """Table 三's rows of both formats in order (they differ only under （六）)."""
+    slots: list[Slot] = []
+    for line in F2021.block("T3").rows:
+        if line.id == "r6_1":
+            r6 = F2019.block("T3").row("r6")
+            slots.append(Slot.make("T3", r6.id, r6.label, r6.match_keys, 7, ["2019"]))
+        versions = ["2021"] if line.id.startswith("r6_") else ["2019", "2021"]
+        slots.append(Slot.make("T3", line.id, line.label, line.match_keys, 7, versions))
+    return slots
+
+
+def _slots_t2(version: str) -> list[Slot]:
+    slots: list[Slot] = []
+    for block in FORMATS[version].table_blocks("T2"):
+        for line in block.rows:
+            slots.append(
+                Slot.make(
+                    block.id, line.id, line.label, line.match_keys, len(block.cols), [version]
+                )
+            )
+    return slots
+
+
+class Parser:
+    def __init__(self, rows: list[Row], name: str) -> None:
+        self.rows = rows
+        self.name = name
+        self.toks = tokenize(rows)
+        self.consumed: set[int] = set()
+        self.findings: list[Finding] = []
+        self._mark_running_headers()
+
+    # ---- locating ------------------------------------------------------------------------
+
+    def _mark_running_headers(self) -> None:
+        seen = False
+        for t in self.toks:
+            if t.kind is Kind.VALUE or not _RUNNING.match(t.folded):
+                continue
+            if seen:
+                t.kind = Kind.JUNK
+            seen = True
+
+    def _labels(self, lo: int = 0, hi: int | None = None):  # type: ignore[no-untyped-def]
+        for t in self.toks[lo:hi]:
+            if t.kind is Kind.LABEL:
+                yield t
+
+    def find_t3(self) -> int | None:
+        for t in self._labels():
+            f = t.folded
+            if "勾稽关系" in f or f == "申请人情况" or "本年新收政府信息公开申请" in f:
+                return t.index
+        return None
+
+    def find_t2(self, avoid: tuple[int, int]) -> int | None:
+        for t in self._labels():
+            if avoid[0] <= t.index < avoid[1]:
+                continue
+            if _T2_TITLE.match(t.folded) or t.folded == "信息内容":
+                return t.index
+        return None
+
+    def find_t4(self, after: int, avoid: list[tuple[int, int]]) -> int | None:
+        for lo in (after, 0):
+            for t in self._labels(lo):
+                if any(a <= t.index < b for a, b in avoid):
+                    continue
+                if any(t.folded.startswith(w) for w in T4_START) and only_words(
+                    t.folded, T4_HEADER
+                ):
+                    return t.index
+        return None
+
+    def _limit(self, start: int, starts: list[int]) -> int:
+        later = [s for s in starts if s > start]
+        hi = min(later) if later else len(self.toks)
+        for t in self._labels(start, hi):
+            h = sections.heading_of(t)
+            if h is not None and h.num and h.subj is not None:
+                return t.index
+        return hi
+
+    # ---- tables --------------------------------------------------------------------------
+
+    def _rows(self, lo: int, hi: int, header: tuple[str, ...]) -> list[Cand]:
+        out = []
+        for c in candidates(self.toks, lo, hi):
+            if not c.values:
+                continue
+            last = self.toks[c.labels[-1]].folded
+            if only_words(last, header) or "勾稽关系" in last or _T2_TITLE.match(last):
+                continue
+            out.append(c)
+        return out
+
+    def _blank(self, c: Cand) -> bool:
+        return all(self.toks[i].empty for i in c.values)
+
+    def _label(self, c: Cand) -> str:
+        return " ".join(self.toks[i].text for i in c.labels[-2:])
+
+    def read_t3(self, lo: int, hi: int) -> tuple[TableRead, list[tuple[Cand, Slot]], int | None]:
+        result = TableRead()
+        cands = self._rows(lo, hi, T3_HEADER)
+        first_row = cands[0].labels[0] if cands else hi
+        header = [t for t in self.toks[lo:first_row] if t.kind is Kind.LABEL]
+        cols = [t.folded for t in header if t.folded in (*_T3_COLS, "小计")]
+        subtotal = None
+        if "小计" in cols:  # 法人或其他组织 小计: before 商业企业 or after 其他
+            first_org = cols.index("商业企业") if "商业企业" in cols else len(cols)
+            subtotal = 1 if cols.index("小计") < first_org else 6
+        if subtotal is not None:
+            result.findings.append(
+                structure_finding(
+                    T3, "", "小计",
+                    "表三多了“小计”列，国家格式没有这一列（法人或其他组织不设小计）。已跳过该列"
+                    "读取其余各列；请删除“小计”列。",
+                    expected="", found="小计",
+                )
+            )  # fmt: skip
+        slots = _slots_t3()
+        pairs = align(cands, slots, [self._blank(c) for c in cands])
+        matched = [(cands[i], slots[j]) for i, j in pairs]
+        used = {id(c) for c, _ in matched}
+        extras = [c for c in cands if id(c) not in used and not self._blank(c)]
+        for c in extras:
+            result.findings.append(self._extra(T3, c))
+        ends = [c.last for c, _ in matched] + [c.last for c in extras]
+        result.span = (lo, max(ends)) if ends else None
+        return result, matched, subtotal
+
+    def _extra(self, table: str, c: Cand) -> Finding:
+        label = self._label(c)
+        return structure_finding(
+            table, label, "",
+            f"“{table}”中多出一行“{label}”，国家格式没有这一行，该行数字未读取。请删除这一行，"
+            f"或把数字并入国家格式规定的行。",
+            expected="", found=label,
+        )  # fmt: skip
+
+    def _cells(
+        self,
+        version: str,
+        table: str,
+        cand: Cand,
+        slot: Slot,
+        width: int,
+        check,  # type: ignore[no-untyped-def]
+        result: TableRead,
+        drop: int | None = None,
+    ) -> None:
+        fmt = FORMATS[version]
+        block = fmt.block(slot.block)
+        read = read_row(self.toks, cand, width, check)
+        row_label = slot.label if not block.title else f"{block.title} {slot.label}"
+        if read.raws is None:
+            result.findings.append(self._unreadable(table, row_label, read, width))
+            return
+        raws = list(read.raws)
+        if drop is not None and len(raws) == len(block.cols) + 1:
+            raws.pop(drop)
+        for col, raw in zip(block.cols, raws, strict=False):
+            result.cells[(block.id, slot.row, col.id)] = parse_value(raw, block.kind(col.id))
+
+    def _unreadable(self, table: str, row: str, read: RowRead, width: int) -> Finding:
+        if len(read.options) > 1:
+            shown = "；".join(" / ".join(o) for o in read.options[:3])
+            more = "等" if len(read.options) > 3 else ""
+            message = (
+                f"“{row}”一行的数字连在一起（印作“{read.printed}”），按本表的合计关系有 "
+                f"{len(read.options)} 种以上拆法（如 {shown}{more}），无法确定各格数值，本行未读取。"
+                f"请对照原表核对这一行，并在工作簿中逐格填写。"
+            )
+        else:
+            message = (
+                f"“{row}”一行应有 {width} 个数字，读到的是“{read.printed}”，"
+                f"无法对应到各列（可能空格被省略、数字连在一起或多了一列），本行未读取。"
+                f"请对照原表核对这一行，并在工作簿中逐格填写。"
+            )
+        return structure_finding(table, row, "", message, expected=width, found=read.printed)
+
+    def read_t2(self, lo: int, hi: int, version: str) -> TableRead:
+        result = TableRead()
+        cands = self._rows(lo, hi, T2_HEADER)
+        slots = _slots_t2(version)
+        pairs = align(cands, slots, [self._blank(c) for c in cands])
+        used = set()
+        for i, j in pairs:
+            c, s = cands[i], slots[j]
+            used.add(i)
+            result.matched.add(f"{s.block}.{s.row}")
+            self._cells(version, T2, c, s, s.width, None, result)
+        extras = [c for i, c in enumerate(cands) if i not in used and not self._blank(c)]
+        for c in extras:
+            result.findings.append(self._extra(T2, c))
+        for s in slots:
+            if f"{s.block}.{s.row}" not in result.matched:
+                block = FORMATS[version].block(s.block)
+                result.findings.append(
+                    structure_finding(
+                        T2, f"{block.title} {s.label}", "",
+                        f"表二缺少“{block.title} {s.label}”一行（或该行没有数字）。"
+                        f"请按{version}版格式补全这一行，没有发生的填 0。",
+                        expected=s.label, found="",
+                    )
+                )  # fmt: skip
+        ends = [cands[i].last for i, _ in pairs] + [c.last for c in extras]
+        result.span = (lo, max(ends)) if ends else None
+        return result
+
+    def read_t4(self, lo: int, hi: int) -> TableRead:
+        result = TableRead()
+        width = 15
+        for c in candidates(self.toks, lo, hi):
+            nonblank = any(not self.toks[i].empty for i in c.values)
+            count = sum(max(1, len(self.toks[i].parts)) for i in c.values)
+            if not c.values or (not nonblank and count < width):
+                continue
+            slot = Slot.make("T4", "all", "", (), width, ["2019", "2021"])
+            self._cells("2021", T4, c, slot, width, sums_to_last(3, 5), result)
+            if not any(k[0] == "T4" for k in result.cells) and result.findings:
+                f = result.findings[-1]
+                result.findings[-1] = structure_finding(
+                    T4, "", "", f.message.replace("“”一行", "表四的数字行"),
+                    expected=width, found=f.found,
+                )  # fmt: skip
+            result.span = (lo, c.last)
+            return result
+        raise _missing(self.name, T4)
+
+    # ---- the whole report ----------------------------------------------------------------
+
+    def markers(self, lo: int, hi: int) -> dict[str, list[str]]:
+        text = "".join(t.folded for t in self.toks[lo:hi] if t.kind is Kind.LABEL)
+        return {v: [m for m in words if m in text] for v, words in MARKERS.items()}
+
+    def parse(self) -> Report:
+        toks = self.toks
+        if not any(t.text for t in toks):
+            raise GknbError(f"{self.name}：文件中没有文字。请确认文件不是扫描图片，也不是空文件。")
+        t3 = self.find_t3()
+        if t3 is None:
+            raise _missing(self.name, T3)
+        t3_hi0 = self._limit(t3, [])
+        t2 = self.find_t2((t3, t3_hi0))
+        if t2 is None:
+            raise _missing(self.name, T2)
+        t4 = self.find_t4(t3, [(t2, t2 + 1)])
+        if t4 is None:
+            raise _missing(self.name, T4)
+        starts = [t2, t3, t4]
+        t3_read, t3_rows, subtotal = self.read_t3(t3, self._limit(t3, starts))
+        t2_hi = min([s for s in starts if s > t2] or [len(toks)])
+
+        # the format version, from the content
+        found = self.markers(t2, t2_hi)
+        t3_ids = {s.row for _, s in t3_rows}
+        if "r6" in t3_ids:
+            found["2019"].append("（六）其他处理（一行）")
+        if t3_ids & {"r6_1", "r6_2", "r6_3"}:
+            found["2021"].append("（六）其他处理 1–3")
+        a, b = len(found["2019"]), len(found["2021"])
+        agency, year, title_toks = sections.title(toks, t2)
+        if a > b:
+            version = "2019"
+        elif b > a:
+            version = "2021"
+        else:
+            version = format_for_year(year).version if year else "2021"
+        detected = version if a != b else None
+        other = "2021" if version == "2019" else "2019"
+
+        t2_read = self.read_t2(t2, t2_hi, version)
+        t4_read = self.read_t4(t4, self._limit(t4, starts))
+        report = Report(version=version, year=year, agency=agency, kind="report")
+        report.detected_version = detected
+
+        # table 三 cells of the chosen version; rows of the other version are reported
+        fmt = FORMATS[version]
+        t3_block = fmt.block("T3")
+        t3_wanted = {r.id for r in t3_block.rows}
+        check = sums_to_last(1, 7)
+        width = 7 if subtotal is None else 8
+        t3_cells = TableRead()
+        for cand, slot in t3_rows:
+            if slot.row in t3_wanted:
+                drop_check = check if subtotal is None else None
+                self._cells(version, T3, cand, slot, width, drop_check, t3_cells, drop=subtotal)
+        t3_found = {s.row for _, s in t3_rows}
+        mixed_t3 = sorted(t3_found - t3_wanted)
+        if mixed_t3:
+            labels = "、".join(next(s.label for _, s in t3_rows if s.row == r) for r in mixed_t3)
+            t3_read.findings.append(
+                structure_finding(
+                    T3, "（六）其他处理", "",
+                    f"表三混用了两版格式：有{other}版的“{labels}”行，本报告按{version}版读取"
+                    f"（{version}版的“（六）其他处理”"
+                    f"{'只有一行' if version == '2019' else '分为 1–3 三行'}）。"
+                    f"请按{version}版格式（{fmt.document}）重填“（六）其他处理”。",
+                    expected=version, found=other,
+                )
+            )  # fmt: skip
+        for line in t3_block.rows:
+            if line.id in t3_found:
+                continue
+            if mixed_t3 and line.id.startswith("r6"):
+                continue  # said above
+            name = f"{line.group} {line.label}" if line.group else line.label
+            t3_read.findings.append(
+                structure_finding(
+                    T3, name, "",
+                    f"表三缺少“{name}”一行（或该行没有数字）。请按{version}版格式补全这一行，"
+                    f"没有发生的填 0。",
+                    expected=line.label, found="",
+                )
+            )  # fmt: skip
+        if found[other] and found[version]:
+            t2_read.findings.append(
+                structure_finding(
+                    T2, "", "",
+                    f"表二混用了两版格式：既有{version}版的“{'、'.join(found[version][:3])}”，"
+                    f"又有{other}版的“{'、'.join(found[other][:3])}”。本报告按{version}版读取，"
+                    f"请按{version}版格式（{fmt.document}）重填表二。",
+                    expected=version, found=other,
+                )
+            )  # fmt: skip
+
+        for part in (t2_read, t3_read, t3_cells, t4_read):
+            report.cells.update(part.cells)
+        self.findings = [*t2_read.findings, *t3_read.findings, *t3_cells.findings]
+        self.findings += t4_read.findings
+        for read in (t2_read, t3_read, t4_read):
+            if read.span:
+                lo, hi = read.span
+                self.consumed.update(i for i in range(lo, hi + 1) if toks[i].kind is not Kind.TEXT)
+        self.consumed |= title_toks
+        self._narrative(report)
+        report.structure = self.findings
+        return report
+
+    # ---- narrative -----------------------------------------------------------------------
+
+    def _narrative(self, report: Report) -> None:
+        toks = self.toks
+        heads = []
+        for t in toks:
+            if t.index in self.consumed or not self._alone(t):
+                continue
+            h = sections.heading_of(t)
+            if h is not None:
+                heads.append(h)
+        kept = sections.choose(heads)
+        parts = sections.resolve(kept)
+        self.findings.extend(parts.findings)
+        starts = {h.tok: h for h in kept}
+        texts: dict[str, list[list[str]]] = {}
+        part = "other"
+        last_row = -1
+        for t in toks:
+            if t.index in starts:
+                h = starts[t.index]
+                part = parts.part_of[t.index]
+                last_row = -1
+                if h.rest:
+                    texts.setdefault(part, []).append([h.rest])
+                continue
+            if t.index in self.consumed or t.kind is Kind.JUNK or not t.text:
+                continue
+            lines = texts.setdefault(part, [])
+            if t.row == last_row and lines:
+                lines[-1].append(t.text)
+            else:
+                lines.append([t.text])
+            last_row = t.row
+        for key, lines in texts.items():
+            text = "\n".join(" ".join(cells) for cells in lines).strip()
+            if text:
+                report.texts[key] = text
+
+    def _alone(self, t: Tok) -> bool:
+        """The token is the only text in its row (a heading stands on its own line)."""
+        return all(x.index == t.index or not x.text for x in self._row_toks(t.row))
+
+    def _row_toks(self, row: int) -> list[Tok]:
+        if not hasattr(self, "_by_row"):
+            by_row: dict[int, list[Tok]] = {}
+            for x in self.toks:
+                by_row.setdefault(x.row, []).append(x)
+            self._by_row = by_row
+        return self._by_row.get(row, [])
+
+
+def parse_rows(rows: list[Row], name: str = "报告") -> Report:
+    return Parser(rows, name).parse()
