@@ -30,18 +30,34 @@ def _format_name(report) -> str:  # type: ignore[no-untyped-def]
     return f"{report.agency or '机关名称未填'} · {year} · {report.version}版格式"
 
 
+BLANKS_SHOWN = 3  # a report with many blank cells lists a few and counts the rest
+
+
 def print_findings(findings: list[Finding]) -> None:
     table = None
+    blanks = 0
     for f in findings:
         if f.table != table:
-            table = f.table
+            _more_blanks(blanks)
+            table, blanks = f.table, 0
             _out(f"【{table}】")
+        if f.rule == "R5a" and not f.settled:
+            blanks += 1
+            if blanks > BLANKS_SHOWN:
+                continue
         where = f.cell or "·".join(x for x in (f.row, f.column) if x)
         level = "已核实" if f.settled else f.severity.zh
         _out(f"  {level} {f.rule:<4} {where}")
         _out(f"      {f.message}")
         if f.settled:
             _out(f"      核实理由：{f.settled}")
+    _more_blanks(blanks)
+
+
+def _more_blanks(blanks: int) -> None:
+    if blanks > BLANKS_SHOWN:
+        _out(f"  警告 R5a  ……本表另有 {blanks - BLANKS_SHOWN} 个单元格为空或填了占位符（按 0 计算），"
+             f"请都填 0；加 --json 或 --mark 可看到全部。")  # fmt: skip
 
 
 def _expand(paths: Sequence[str]) -> list[Path]:
