@@ -2,6 +2,7 @@
 right cell for both formats, text, signature, page numbers and document properties."""
 
 import zipfile
+from dataclasses import replace
 
 import pytest
 from docx import Document
@@ -239,3 +240,21 @@ def test_long_title_breaks_after_the_agency():
 )
 def test_format_date(raw, text):
     assert format_date(raw) == text
+
+
+def test_control_characters_in_texts_do_not_break_the_document(tmp_path):
+    """Excel keeps control characters (_x000B_ in the file) that XML cannot hold."""
+    import io
+
+    from gknb.synth import consistent_report
+    from gknb.word.document import build_report
+
+    report = consistent_report("2021")
+    report.cells[("T3", "new", "other")] = replace(
+        report.cells[("T3", "new", "other")], raw="1\x01"
+    )
+    report.texts["1"] = "第一段\x0b第二段\x07。\r\n第三段"
+    meta = ReportMeta("测试局\x08", 2025, "2026年1月5日", "book.xlsx")
+    doc = Document(io.BytesIO(build_report(report, meta, WordStyle())))
+    texts = [p.text for p in doc.paragraphs]
+    assert "第一段第二段。" in texts and "第三段" in texts and "测试局" in texts

@@ -89,9 +89,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     _out(f"已导出 Word：{out}")
     for note in notes:
         _out(f"  {note}")
-    others = [f for f in seen if f.severity != "error"]
-    if others:
-        _out(f"  {summary_line(others)}（可用 gknb check {path.name} 查看）")
+    if any(not f.settled for f in seen):
+        _out(f"  校验：{summary_line(seen)}（明细可用 gknb check {path.name} 查看）")
     return EXIT_OK
 
 

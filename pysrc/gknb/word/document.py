@@ -20,7 +20,7 @@ from gknb.formats import SECTION_TITLES
 from gknb.model import Report
 from gknb.text import fold
 from gknb.word.base import base_docx
-from gknb.word.ooxml import W_DECL, rpr, run
+from gknb.word.ooxml import W_DECL, clean, rpr, run
 from gknb.word.style import INDENT_CHARS, PAGE_DASH, SIZE_2, SIZE_3, SIZE_4, WordStyle
 from gknb.word.tables import TEXT_WIDTH_MM, table_xml
 
@@ -31,6 +31,7 @@ EMPTY_PART = "（本部分尚未填写，请在工作簿“正文”工作表中
 # （一） … （十） at the start of a line: a level-2 heading (楷体)
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 _LEADING_SPACE = re.compile(r"^[\s\u3000]+")
+_LINES = re.compile("\r\n|[\r\n\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class _Builder:
         """One paragraph per line; lines opening with （一） get the level-2 heading font for
         the heading sentence (up to the first 。) or the whole line if it is short."""
         s = self.style
-        for line in value.splitlines():
+        for line in _LINES.split(clean(value)):
             line = _LEADING_SPACE.sub("", line).rstrip()
             if not line:
                 continue
@@ -102,7 +103,7 @@ class _Builder:
 
 def _strip_heading(text: str, num: str, name: str) -> str:
     """Drop a first line that repeats the part's own heading (pasted with the text)."""
-    lines = text.splitlines()
+    lines = _LINES.split(text)
     if lines and fold(lines[0]) in (fold(f"{num}、{name}"), fold(name)):
         return "\n".join(lines[1:])
     return text
@@ -194,12 +195,12 @@ def _footers(b: _Builder) -> None:
 def _properties(b: _Builder, report: Report, meta: ReportMeta) -> None:
     props = b.doc.core_properties
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    props.title = meta.title
-    props.author = meta.agency
+    props.title = clean(meta.title)
+    props.author = clean(meta.agency)
     props.subject = "政府信息公开工作年度报告"
     props.category = f"{report.format.document}格式"
     props.keywords = "政府信息公开;年度报告" + (f";{meta.year}" if meta.year else "")
-    props.comments = f"由年报助手（gknb {__version__}）根据 {meta.source} 生成。"
+    props.comments = clean(f"由年报助手（gknb {__version__}）根据 {meta.source} 生成。")
     props.last_modified_by = f"年报助手 gknb {__version__}"
     props.created = now
     props.modified = now

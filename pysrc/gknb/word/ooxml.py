@@ -6,6 +6,7 @@ without re-serialising anything it does not touch.
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -32,12 +33,21 @@ def half_points(pt: float) -> int:
     return round(pt * 2)
 
 
+# Characters XML 1.0 cannot hold (control characters pasted into a cell would make the
+# document unreadable); tab, newline and carriage return are allowed.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(value: str) -> str:
+    return _ILLEGAL.sub("", value)
+
+
 def attr(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    return escape(clean(text), {'"': "&quot;"})
 
 
 def text(value: str) -> str:
-    return escape(value)
+    return escape(clean(value))
 
 
 def rfonts(font: str) -> str:
