@@ -202,3 +202,10 @@ def test_missing_fonts_uses_english_names_too():
     assert missing_fonts(WordStyle(), installed) == ["方正小标宋简体"]
     assert missing_fonts(WordStyle(title="宋体"), installed) == []
     assert missing_fonts(WordStyle(), None) in ([], ["方正小标宋简体"])  # only Windows can tell
+
+
+def test_draft_named_on_the_cover_but_missing(make_book, set_meta):
+    book = set_meta(make_book("2021"), GK_DRAFT="不存在的草稿.docx")
+    with pytest.raises(GknbError, match=r"封面“Word 草稿文件”写的是 不存在的草稿\.docx"):
+        export_workbook(book)
+    assert export_workbook(book, use_draft=False).exists()  # --no-draft ignores the cover

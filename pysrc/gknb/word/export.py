@@ -48,26 +48,40 @@ class WorkbookMeta:
     draft: Any  # GK_DRAFT as read
 
 
-def read_workbook_meta(path: Path) -> tuple[Report, WorkbookMeta]:
-    """The Report (exactly as service.read_workbook reads it) plus the two cover cells the
-    export needs, from one load of the file."""
-    from gknb.workbook.reader import NameError_, read_book
-    from gknb.workbook.xlsx import OpenpyxlSource, open_workbook
+def read_cover(path: Path) -> WorkbookMeta:
+    """The two cover cells the export needs besides the Report (成文日期, Word 草稿文件), found
+    by their defined names like every other cell of the contract. A light read-only load: the
+    Report itself comes from service.read_workbook, whatever reader the core uses."""
+    import warnings
 
-    wb = open_workbook(path, data_only=True)
-    src = OpenpyxlSource(wb)
-    report = read_book(src, str(path))
+    from openpyxl import load_workbook
 
-    def meta(name: str) -> Any:
-        try:
-            ref = src.name_ref(name)
-        except NameError_:
-            return None
-        if ref is None:
-            return None
-        return src.read(type(ref)(ref.sheet, ref.r1, ref.c1, ref.r1, ref.c1))[0][0]
+    from gknb.workbook.reader import NameError_
+    from gknb.workbook.xlsx import OpenpyxlSource
 
-    return report, WorkbookMeta(meta("GK_DATE"), meta("GK_DRAFT"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise GknbError(
+            f"{path.name} 已损坏或不是有效的 Excel 工作簿，无法读取（{exc}）。"
+        ) from None
+    try:
+        src = OpenpyxlSource(wb)
+
+        def meta(name: str) -> Any:
+            try:
+                ref = src.name_ref(name)
+            except NameError_:
+                return None
+            if ref is None:
+                return None
+            return src.read(type(ref)(ref.sheet, ref.r1, ref.c1, ref.r1, ref.c1))[0][0]
+
+        return WorkbookMeta(meta("GK_DATE"), meta("GK_DRAFT"))
+    finally:
+        wb.close()
 
 
 def format_date(raw: Any, today: dt.date | None = None) -> str:
@@ -136,7 +150,8 @@ def export_workbook(
     path = Path(path)
     if not service.is_workbook(path):
         raise GknbError(f"请给出 Excel 工作簿（.xlsx/.xlsm）：{path.name}")
-    report, meta = read_workbook_meta(path)
+    report = service.read_workbook(path)  # a user error here is a GknbError in Chinese
+    meta = read_cover(path)
     findings = service.check(report)
     if on_findings is not None:
         on_findings(findings)
