@@ -21,7 +21,7 @@ from gknb.model import Report
 from gknb.text import fold
 from gknb.word.base import base_docx
 from gknb.word.ooxml import W_DECL, clean, rpr, run
-from gknb.word.style import INDENT_CHARS, PAGE_DASH, SIZE_2, SIZE_3, SIZE_4, WordStyle
+from gknb.word.style import PAGE_DASH, SIZE_2, SIZE_3, SIZE_4, WordStyle
 from gknb.word.tables import TEXT_WIDTH_MM, table_xml
 
 TABLE_OF_PART = {"二": "T2", "三": "T3", "四": "T4"}
@@ -208,4 +208,4 @@ def _properties(b: _Builder, report: Report, meta: ReportMeta) -> None:
     props.language = "zh-CN"
 
 
-__all__ = ["INDENT_CHARS", "ReportMeta", "build_report", "signature_indents", "title_lines"]
+__all__ = ["ReportMeta", "build_report", "signature_indents", "title_lines"]

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from gknb.errors import GknbError
-from gknb.formats import SECTION_TITLES, TABLE_TITLES, Format
+from gknb.formats import SECTION_TITLES, Format
 from gknb.model import Report
 from gknb.text import fold
 from gknb.word.ooxml import twips, w
@@ -186,7 +186,3 @@ def fill_draft(
         result.replaced[num] = len(old)
     result.document_xml = serialize(root)
     return result
-
-
-def table_titles() -> dict[str, str]:
-    return {num: TABLE_TITLES[t] for num, t in TABLE_OF_PART.items()}
