@@ -256,6 +256,15 @@ def backup_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.备份{path.suffix}")
 
 
+def _file_mode(path: Path) -> int:
+    """Keep the target's permissions; a new file gets the usual mode (mkstemp's is 0600)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def save_atomic(wb: Workbook, path: Path, backup: bool = False) -> None:
     """Write to a temp file in the same folder, then rename over the target."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -265,6 +274,7 @@ def save_atomic(wb: Workbook, path: Path, backup: bool = False) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, _file_mode(path))
         if backup and path.exists():
             shutil.copy2(path, backup_path(path))
         os.replace(tmp, path)
