@@ -258,3 +258,19 @@ def test_control_characters_in_texts_do_not_break_the_document(tmp_path):
     doc = Document(io.BytesIO(build_report(report, meta, WordStyle())))
     texts = [p.text for p in doc.paragraphs]
     assert "第一段第二段。" in texts and "第三段" in texts and "测试局" in texts
+
+
+def test_generated_narrative_precedes_tables_three_and_four(tmp_path):
+    from docx import Document
+
+    from gknb import service
+    from gknb.demo import build_demo
+    from gknb.word.export import export_workbook
+
+    path = build_demo(tmp_path / "demo")
+    result = service.write_text(path)
+    out = export_workbook(path, tmp_path / "out.docx", force=True)
+    body = [p.text for p in Document(str(out)).paragraphs]
+    assert result.texts["3"] in body and result.texts["4"] in body
+    heading3 = body.index("三、收到和处理政府信息公开申请情况")
+    assert body.index(result.texts["3"]) == heading3 + 1

@@ -26,6 +26,7 @@ from gknb.word.tables import TEXT_WIDTH_MM, table_xml
 
 TABLE_OF_PART = {"二": "T2", "三": "T3", "四": "T4"}
 TEXT_OF_PART = {"一": "1", "五": "5", "六": "6"}
+NARRATIVE_OF_PART = {"三": "3", "四": "4"}
 EMPTY_PART = "（本部分尚未填写，请在工作簿“正文”工作表中填写后重新导出。）"
 
 # （一） … （十） at the start of a line: a level-2 heading (楷体)
@@ -134,6 +135,10 @@ def build_report(report: Report, meta: ReportMeta, style: WordStyle) -> bytes:
     for num, name in SECTION_TITLES:
         b.para(f"{num}、{name}", "Heading1", s.heading1, SIZE_3)
         if num in TABLE_OF_PART:
+            # the explanatory sentences of parts 三 and 四 (生成说明文字) precede their tables
+            lead = report.texts.get(NARRATIVE_OF_PART.get(num, ""), "").strip()
+            if lead:
+                b.body_text(_strip_heading(lead, num, name))
             b.add(table_xml(fmt, TABLE_OF_PART[num], report, s))
             continue
         text = _strip_heading(report.texts.get(TEXT_OF_PART[num], "").strip(), num, name)
