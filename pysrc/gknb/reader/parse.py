@@ -25,7 +25,16 @@ from gknb.model import Cell, Finding, Report
 from gknb.reader import sections
 from gknb.reader.ir import Row
 from gknb.reader.split import sums_to_last
-from gknb.reader.tables import Cand, RowRead, Slot, align, candidates, only_words, read_row
+from gknb.reader.tables import (
+    Cand,
+    RowRead,
+    Slot,
+    align,
+    candidates,
+    heal,
+    only_words,
+    read_row,
+)
 from gknb.reader.tokens import Kind, Tok, tokenize
 from gknb.rules.structure import structure_finding
 from gknb.text import fold
@@ -163,7 +172,10 @@ class Parser:
 
     # ---- tables --------------------------------------------------------------------------
 
-    def _rows(self, lo: int, hi: int, header: tuple[str, ...]) -> list[Cand]:
+    def _rows(self, lo: int, hi: int, header: tuple[str, ...], slots: list[Slot]) -> list[Cand]:
+        return heal(self.toks, self._cands(lo, hi, header), slots)
+
+    def _cands(self, lo: int, hi: int, header: tuple[str, ...]) -> list[Cand]:
         out = []
         for c in candidates(self.toks, lo, hi):
             if not c.values:
@@ -182,7 +194,8 @@ class Parser:
 
     def read_t3(self, lo: int, hi: int) -> tuple[TableRead, list[tuple[Cand, Slot]], int | None]:
         result = TableRead()
-        cands = self._rows(lo, hi, T3_HEADER)
+        slots = _slots_t3()
+        cands = self._rows(lo, hi, T3_HEADER, slots)
         first_row = cands[0].labels[0] if cands else hi
         header = [t for t in self.toks[lo:first_row] if t.kind is Kind.LABEL]
         cols = [t.folded for t in header if t.folded in (*_T3_COLS, "小计")]
@@ -199,7 +212,6 @@ class Parser:
                     expected="", found="小计",
                 )
             )  # fmt: skip
-        slots = _slots_t3()
         pairs = align(cands, slots, [self._blank(c) for c in cands])
         matched = [(cands[i], slots[j]) for i, j in pairs]
         used = {id(c) for c, _ in matched}
@@ -244,26 +256,27 @@ class Parser:
             result.cells[(block.id, slot.row, col.id)] = parse_value(raw, block.kind(col.id))
 
     def _unreadable(self, table: str, row: str, read: RowRead, width: int) -> Finding:
+        where = f"「{row}」一行" if row else "表四的数字行"
         if len(read.options) > 1:
             shown = "；".join(" / ".join(o) for o in read.options[:3])
-            more = "等" if len(read.options) > 3 else ""
+            count = "50 种以上" if len(read.options) > 50 else f"{len(read.options)} 种"
             message = (
-                f"“{row}”一行的数字连在一起（印作“{read.printed}”），按本表的合计关系有 "
-                f"{len(read.options)} 种以上拆法（如 {shown}{more}），无法确定各格数值，本行未读取。"
-                f"请对照原表核对这一行，并在工作簿中逐格填写。"
+                f"{where}的数字连在一起（印作“{read.printed}”），按本表的合计关系有{count}"
+                f"拆法（如 {shown}{'等' if len(read.options) > 3 else ''}），无法确定各格数值，"
+                f"本行未读取。请对照原表核对这一行，并在工作簿中逐格填写。"
             )
         else:
             message = (
-                f"“{row}”一行应有 {width} 个数字，读到的是“{read.printed}”，"
-                f"无法对应到各列（可能空格被省略、数字连在一起或多了一列），本行未读取。"
+                f"{where}应有 {width} 个数字，读到的是“{read.printed}”，无法对应到各列"
+                f"（可能空格被省略、数字连在一起或多了一列），本行未读取。"
                 f"请对照原表核对这一行，并在工作簿中逐格填写。"
             )
         return structure_finding(table, row, "", message, expected=width, found=read.printed)
 
     def read_t2(self, lo: int, hi: int, version: str) -> TableRead:
         result = TableRead()
-        cands = self._rows(lo, hi, T2_HEADER)
         slots = _slots_t2(version)
+        cands = self._rows(lo, hi, T2_HEADER, slots)
         pairs = align(cands, slots, [self._blank(c) for c in cands])
         used = set()
         for i, j in pairs:
@@ -299,12 +312,6 @@ class Parser:
                 continue
             slot = Slot.make("T4", "all", "", (), width, ["2019", "2021"])
             self._cells("2021", T4, c, slot, width, sums_to_last(3, 5), result)
-            if not any(k[0] == "T4" for k in result.cells) and result.findings:
-                f = result.findings[-1]
-                result.findings[-1] = structure_finding(
-                    T4, "", "", f.message.replace("“”一行", "表四的数字行"),
-                    expected=width, found=f.found,
-                )  # fmt: skip
             result.span = (lo, c.last)
             return result
         raise _missing(self.name, T4)
@@ -454,7 +461,7 @@ class Parser:
                 lines.append([t.text])
             last_row = t.row
         for key, lines in texts.items():
-            text = "\n".join(" ".join(cells) for cells in lines).strip()
+            text = join_wrapped([" ".join(cells) for cells in lines]).strip()
             if text:
                 report.texts[key] = text
 
@@ -469,6 +476,32 @@ class Parser:
                 by_row.setdefault(x.row, []).append(x)
             self._by_row = by_row
         return self._by_row.get(row, [])
+
+
+_SENTENCE_END = tuple('。！？!?；;：:）)”"')
+_CLAUSE_MARK = re.compile(r"[，,。；;]")
+_ITEM = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]|^第[一二三四五六七八九十]")
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Lines of a paragraph that a PDF or a narrow layout broke mid-sentence, joined again."""
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        if (
+            prev
+            and len(prev) >= 20
+            and not prev.endswith(_SENTENCE_END)
+            and not _ITEM.match(line.lstrip())
+            and (
+                not (_ITEM.match(prev) and not _CLAUSE_MARK.search(prev))  # a sub-heading …
+                or len(line.strip()) <= 4  # … unless its last characters wrapped
+            )
+        ):
+            out[-1] = prev + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def parse_rows(rows: list[Row], name: str = "报告") -> Report:

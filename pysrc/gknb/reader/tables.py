@@ -32,14 +32,14 @@ class Slot:
     width: int
     versions: frozenset[str]
     chars: frozenset[str] = field(default=frozenset(), compare=False)
+    folded: str = field(default="", compare=False)
 
     @staticmethod
     def make(
         block: str, row: str, label: str, keys: Iterable[str], width: int, versions: Iterable[str]
     ) -> Slot:
-        return Slot(
-            block, row, label, tuple(keys), width, frozenset(versions), frozenset(fold(label))
-        )
+        f = fold(label)
+        return Slot(block, row, label, tuple(keys), width, frozenset(versions), frozenset(f), f)
 
 
 @dataclass
@@ -49,10 +49,11 @@ class Cand:
     labels: list[int]
     values: list[int]
     suffixes: list[str] = field(default_factory=list)  # folded last 1..3 labels
+    extra: list[int] = field(default_factory=list)  # fragments healed into this row
 
     @property
     def last(self) -> int:
-        return self.values[-1] if self.values else self.labels[-1]
+        return max([*self.labels, *self.values, *self.extra])
 
 
 def strip_punct(text: str) -> str:
@@ -107,10 +108,52 @@ def score(c: Cand, slot: Slot, fuzzy: bool = True) -> float:
                 base = len(key) + (10 if rank == 0 else 8) - 2 * s
                 best = max(best, base + 10 * _jaccard(text, slot.chars))
     if best == 0 and fuzzy and c.suffixes:
-        cov = _jaccard(c.suffixes[0], slot.chars)
-        if cov >= 0.6 and len(c.suffixes[0]) >= 3:
+        last = c.suffixes[0]
+        cov = _jaccard(last, slot.chars)
+        if cov >= 0.6 and len(last) >= 3:
             best = 10 * cov
+        elif len(last) >= 4 and slot.folded.startswith(last):  # a label cut short
+            best = 6 + 10 * len(last) / len(slot.folded)
     return best
+
+
+def best_score(c: Cand, slots: Sequence[Slot]) -> float:
+    return max((score(c, s) for s in slots), default=0.0)
+
+
+def heal(toks: list[Tok], cands: list[Cand], slots: Sequence[Slot]) -> list[Cand]:
+    """Put back label fragments that a page or line break moved below their row's numbers
+    ("7.属于行" … numbers … "政执法案卷"): a fragment joins the row above when that makes the
+    row's label clearly better."""
+    out: list[Cand] = []
+    for c in cands:
+        p = out[-1] if out else None
+        blank = all(toks[i].empty for i in c.values)
+        frag = toks[c.labels[0]]
+        if (
+            p is not None
+            and p.values
+            and not all(toks[i].empty for i in p.values)
+            and (len(c.labels) > 1 or blank)
+            and len(frag.folded) <= 40
+        ):
+            base = [toks[i].folded for i in p.labels]
+            base[-1] += frag.folded
+            trial = Cand(p.labels, p.values)
+            trial.suffixes = ["".join(base[-s:]) for s in range(1, min(3, len(base)) + 1)]
+            if best_score(trial, slots) >= best_score(p, slots) + 5:
+                p.suffixes = trial.suffixes
+                p.extra.append(c.labels[0])
+                if len(c.labels) == 1:
+                    p.extra.extend(c.values)
+                    continue
+                c = Cand(c.labels[1:], c.values)
+                c.suffixes = [
+                    "".join(toks[x].folded for x in c.labels[-s:])
+                    for s in range(1, min(3, len(c.labels)) + 1)
+                ]
+        out.append(c)
+    return out
 
 
 def align(cands: list[Cand], slots: list[Slot], blank: list[bool]) -> list[tuple[int, int]]:

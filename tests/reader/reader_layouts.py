@@ -1,0 +1,180 @@
+"""Render a Report as a published report in other layouts, for the reader's round-trip tests.
+
+The tables follow the official merged layout (`gknb.layout.grid`): every merged cell is
+written once with its rowspan/colspan (HTML), gridSpan/vMerge (Word), or as one cell followed
+by empty ones (Markdown).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from gknb.formats import SECTION_TITLES
+from gknb.layout import GridCell, grid
+from gknb.model import Report
+
+TABLE_OF_PART = {"二": "T2", "三": "T3", "四": "T4"}
+TEXT_OF_PART = {"一": "1", "五": "5", "六": "6"}
+
+
+def raw_text(report: Report, cell: GridCell) -> str:
+    if cell.key is None:
+        return cell.text
+    c = report.cells.get(cell.key)
+    if c is None or c.raw is None:
+        return ""
+    return str(c.raw)
+
+
+def rows_of(report: Report, table: str) -> list[list[GridCell]]:
+    g = grid(report.format, table)
+    rows: list[list[GridCell]] = [[] for _ in range(g.n_rows)]
+    for c in g.cells:
+        rows[c.row].append(c)
+    for r in rows:
+        r.sort(key=lambda c: c.col)
+    return rows
+
+
+def title(report: Report) -> str:
+    return f"{report.agency}{report.year}年度政府信息公开工作年度报告"
+
+
+def parts(report: Report):  # type: ignore[no-untyped-def]
+    """(heading, table id or None, text) for the six parts."""
+    for num, name in SECTION_TITLES:
+        text = report.texts.get(TEXT_OF_PART.get(num, ""), "") if num in TEXT_OF_PART else ""
+        if num == "六" and not text:
+            text = "无。"
+        yield f"{num}、{name}", TABLE_OF_PART.get(num), text
+
+
+# ---- HTML --------------------------------------------------------------------------------
+
+
+def html_table(report: Report, table: str) -> str:
+    out = ['<table border="1" cellspacing="0">']
+    for row in rows_of(report, table):
+        out.append("<tr>")
+        for c in row:
+            span = ""
+            if c.rowspan > 1:
+                span += f' rowspan="{c.rowspan}"'
+            if c.colspan > 1:
+                span += f' colspan="{c.colspan}"'
+            out.append(f"<td{span}>{html.escape(raw_text(report, c))}</td>")
+        out.append("</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def html_body(report: Report) -> str:
+    out = [f'<h1 class="title">{html.escape(title(report))}</h1>']
+    for heading, table, text in parts(report):
+        out.append(f"<p><strong>{html.escape(heading)}</strong></p>")
+        if table:
+            out.append(html_table(report, table))
+        for para in text.split("\n"):
+            if para.strip():
+                out.append(f"<p>&nbsp;&nbsp;{html.escape(para)}</p>")
+    return "\n".join(out)
+
+
+def html_page(report: Report) -> str:
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>年报</title></head>'
+        f'<body><div class="nav">首页 &gt; 政府信息公开年报</div>{html_body(report)}</body></html>'
+    )
+
+
+def html_in_script(report: Report) -> str:
+    """The page of many portals: the report is a JSON string written by a script."""
+    body = json.dumps(html_body(report), ensure_ascii=False).replace("<", "\\u003c")
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+        '<div id="content"></div><script type="text/javascript">'
+        f'var detail = {{"title": "年报", "content": {body}}};'
+        'document.getElementById("content").innerHTML = detail.content;</script></body></html>'
+    )
+
+
+# ---- Markdown (PDF-to-Markdown converters) ----------------------------------------------
+
+
+def md_table(report: Report, table: str) -> list[str]:
+    g = grid(report.format, table)
+    cells = [["" for _ in range(g.n_cols)] for _ in range(g.n_rows)]
+    for c in g.cells:
+        cells[c.row][c.col] = raw_text(report, c)
+    lines = []
+    for i, row in enumerate(cells):
+        lines.append("| " + " | ".join(row) + " |")
+        if i == 0:
+            lines.append("|" + "---|" * g.n_cols)
+    return lines
+
+
+def markdown(report: Report) -> str:
+    out = [f"# {title(report)}", ""]
+    for heading, table, text in parts(report):
+        out += [f"## {heading}", ""]
+        if table:
+            out += [*md_table(report, table), ""]
+        out += [text, ""]
+    return "\n".join(out)
+
+
+# ---- plain text -------------------------------------------------------------------------
+
+
+def text_layout(report: Report, style: str) -> str:
+    """cells: one cell per line with a tab, blank line between rows (Word saved as text);
+    space: one row per line, cells two spaces apart (PDF text);
+    stream: one cell per line, nothing between rows;
+    runs: like space, but the numbers of table 三 and 四 rows printed without separators."""
+    out = [report.agency, f"{report.year}年度政府信息公开工作年度报告", ""]
+    for heading, table, text in parts(report):
+        out.append(heading)
+        if table:
+            for row in rows_of(report, table):
+                texts = [raw_text(report, c) for c in row]
+                numbers = [raw_text(report, c) for c in row if c.key]
+                labels = [c.text for c in row if not c.key and c.text]
+                if style == "cells":
+                    out += [f"\t{t}" for t in texts] + [""]
+                elif style == "stream":
+                    out += [t for t in texts if t]
+                elif style == "runs" and table in ("T3", "T4") and numbers:
+                    out.append(("  ".join(labels) + "  " if labels else "") + "".join(numbers))
+                else:
+                    out.append("  ".join(t for t in texts if t))
+        out += [text, ""]
+    return "\n".join(out)
+
+
+# ---- Word (python-docx, merged cells) ---------------------------------------------------
+
+
+def write_docx(report: Report, path: Path) -> Path:
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph(title(report))
+    for heading, table, text in parts(report):
+        doc.add_paragraph(heading)
+        if table:
+            g = grid(report.format, table)
+            t = doc.add_table(rows=g.n_rows, cols=g.n_cols)
+            t.style = "Table Grid"
+            for c in g.cells:  # merge first, then write each merged cell once
+                if c.rowspan > 1 or c.colspan > 1:
+                    t.cell(c.row, c.col).merge(t.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+            for c in g.cells:
+                t.cell(c.row, c.col).text = raw_text(report, c)
+        for para in text.split("\n"):
+            if para.strip():
+                doc.add_paragraph(para)
+    doc.save(str(path))
+    return path

@@ -1,0 +1,17 @@
+"""Shared by the reader tests (the top-level conftest is not importable from here)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # shared/ sits beside the clone
+
+
+def needs(tool: str) -> pytest.MarkDecorator:
+    """Skip when a tool is missing, except in CI where its absence is a failure."""
+    missing = shutil.which(tool) is None and not os.environ.get("CI")
+    return pytest.mark.skipif(missing, reason=f"{tool} 未安装（CI 中会安装）")
