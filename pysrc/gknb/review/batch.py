@@ -1,0 +1,252 @@
+"""`gknb review`: every report in a folder checked, paired across years, summarised.
+
+1. collect the files (folders searched recursively);
+2. first pass: check every file in the process pool; each result is streamed into a spool file
+   (findings and figures) and only a small `Entry` stays in memory;
+3. pair each agency's consecutive years (`agencies.pair_years`) and check the later report of
+   each pair again with the earlier one's figures, so R6–R8 run;
+4. print the JSON lines (--json) and write the summary workbook to a temp file in the target
+   folder, renamed into place at the very end: an interrupted run leaves no half-written summary
+   and an existing summary is only replaced with --force.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from gknb.errors import FileLocked, GknbError, OutputExists
+from gknb.review.agencies import Entry as PairEntry
+from gknb.review.agencies import agency_key, duplicates, pair_years
+from gknb.review.progress import Progress
+from gknb.review.run import FileResult, Runner, Task, collect, default_jobs
+from gknb.review.summary import STATUS_ERRORS, STATUS_UNREADABLE, Entry, iter_lines, write_summary
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+@dataclass
+class Outcome:
+    entries: list[Entry]  # in the order the files were found
+    output: Path | None
+    seconds: float
+    worker_rss_kb: int
+    rechecked: int  # reports checked again against last year's
+    skipped_other: int
+    skipped_backup: int
+    fallbacks: list[tuple[str, str]] = field(default_factory=list)  # workbooks read by openpyxl
+    sheet_rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def exit_status(self) -> int:
+        if any(e.error is not None for e in self.entries):
+            return EXIT_UNREADABLE
+        if any(e.has_errors for e in self.entries):
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+    def count(self, status: str) -> int:
+        return sum(1 for e in self.entries if e.status == status)
+
+
+class Spool:
+    """Findings and figures of every report, on disk, by offset."""
+
+    def __init__(self) -> None:
+        # open for the whole review, closed (and so deleted) by close()
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="gknb-review-")  # noqa: SIM115
+
+    def put(self, result: FileResult) -> int:
+        self._file.seek(0, os.SEEK_END)
+        offset = self._file.tell()
+        pickle.dump((result.findings, result.values), self._file, pickle.HIGHEST_PROTOCOL)
+        return offset
+
+    def get(self, entry: Entry) -> tuple[Sequence[dict[str, Any]], Sequence[int | float | None]]:
+        self._file.seek(entry.offset)
+        findings, values = pickle.load(self._file)
+        return findings, values
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def check_output(output: Path, force: bool) -> None:
+    """Refuse, before any work, an output that cannot or must not be written."""
+    from gknb.workbook.xlsx import lock_file
+
+    if output.suffix.lower() != ".xlsx":
+        raise GknbError(f"汇总文件名应以 .xlsx 结尾，例如 -o 汇总.xlsx（现为 {output.name}）。")
+    if output.is_dir():
+        raise GknbError(f"{output} 是文件夹。请在 -o 后写汇总工作簿的文件名，例如 -o 汇总.xlsx。")
+    if output.exists() and not force:
+        raise OutputExists(f"{output} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
+    if lock_file(output) is not None:
+        raise FileLocked(f"{output.name} 正在 Excel 中打开，请先关闭它，再运行本命令。")
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise GknbError(f"文件夹 {folder} 不存在，请先建立它或换一个位置。")
+    if not os.access(folder, os.W_OK):
+        raise GknbError(f"无法写入文件夹 {folder}：没有写入权限，请换一个位置。")
+
+
+def _entry(result: FileResult, display: str, offset: int) -> Entry:
+    return Entry(
+        index=result.index,
+        path=result.path,
+        display=display,
+        error=result.error,
+        agency=result.agency,
+        year=result.year,
+        version=result.version,
+        kind=result.kind,
+        reader=result.reader,
+        counts=result.counts,
+        has_errors=result.has_errors,
+        offset=offset,
+    )
+
+
+def review(
+    inputs: Sequence[str | Path],
+    output: Path | None,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    json_out: TextIO | None = None,
+    progress: Progress | None = None,
+    context: BaseContext | None = None,
+) -> Outcome:
+    started = time.perf_counter()
+    if output is not None:
+        check_output(output, force)
+    found = collect(inputs, exclude=[output] if output is not None else [])
+    if not found.files:
+        where = "、".join(str(p) for p in inputs)
+        raise GknbError(
+            f"在 {where} 中没有找到年报文件（.xlsx、.xlsm、.docx、.pdf、.html、.txt）。"
+            f"请检查文件夹是否正确。"
+        )
+    progress = progress or Progress(enabled=False)
+    displays = [d for _, d in found.files]
+    entries: list[Entry] = []
+    priors: dict[int, dict[str, Any]] = {}
+    spool = Spool()
+    try:
+        with Runner(jobs or default_jobs(), context) as runner:
+            # first pass
+            tasks = [Task(i, str(p)) for i, (p, _) in enumerate(found.files)]
+            slots: list[Entry | None] = [None] * len(tasks)
+            progress.start("校验", len(tasks))
+            for done, result in enumerate(runner.run(tasks), start=1):
+                slots[result.index] = _entry(result, displays[result.index], spool.put(result))
+                if result.prior is not None:
+                    priors[result.index] = result.prior
+                progress.update(done)
+            progress.finish()
+            entries = [e for e in slots if e is not None]
+            assert len(entries) == len(tasks)
+
+            # cross-year pairs: check the later report again against the earlier one
+            readable = [
+                PairEntry(e.index, agency_key(e.agency), e.year, e.kind == "workbook", e.path)
+                for e in entries
+                if e.error is None
+            ]
+            for index, group in duplicates(readable).items():
+                others = [entries[g.index].display for g in group if g.index != index]
+                entries[index].notes.append(
+                    f"同一机关同一年度还有 {len(others)} 份报告：{'、'.join(others)}"
+                )
+            pairs = pair_years(readable)
+            again = [Task(i, entries[i].path, priors[j]) for i, j in sorted(pairs.items())]
+            priors.clear()
+            progress.start("跨年度校验", len(again))
+            for done, result in enumerate(runner.run(again), start=1):
+                notes = entries[result.index].notes
+                entry = _entry(result, displays[result.index], spool.put(result))
+                earlier = entries[pairs[result.index]]
+                entry.notes = [
+                    *notes,
+                    f"已对照上年报告 {earlier.display}（{earlier.year}年度）做跨年度校验",
+                ]
+                entries[result.index] = entry
+                progress.update(done)
+            progress.finish()
+            worker_rss = runner.worker_rss_kb
+
+        outcome = Outcome(
+            entries=entries,
+            output=None,
+            seconds=0.0,
+            worker_rss_kb=worker_rss,
+            rechecked=len(again),
+            skipped_other=found.skipped_other,
+            skipped_backup=found.skipped_backup,
+            fallbacks=[(e.display, e.reader) for e in entries if e.reader.startswith("openpyxl")],
+        )
+        if json_out is not None:
+            for line in iter_lines(entries, spool.get):
+                json_out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+            json_out.flush()
+        if output is not None:
+            progress.start("写出汇总", len(entries))
+            outcome.sheet_rows = _write_atomic(output, entries, spool, progress)
+            progress.finish()
+            outcome.output = output
+    finally:
+        spool.close()
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _write_atomic(
+    output: Path, entries: list[Entry], spool: Spool, progress: Progress
+) -> dict[str, int]:
+    folder = output.parent if str(output.parent) else Path(".")
+    fd, name = tempfile.mkstemp(prefix=".gknb-", suffix=".xlsx", dir=folder)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        rows = write_summary(tmp, entries, spool.get, progress.update)
+        try:
+            os.replace(tmp, output)
+        except PermissionError:
+            raise GknbError(
+                f"无法写入 {output.name}：文件可能正在被其他程序使用，请关闭后重试。"
+            ) from None
+        return rows
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def summary_lines(outcome: Outcome) -> list[str]:
+    """What the command prints at the end (Chinese, one fact a line)."""
+    n = len(outcome.entries)
+    bad = outcome.count(STATUS_ERRORS)
+    unreadable = outcome.count(STATUS_UNREADABLE)
+    lines = [
+        f"已校验 {n} 个文件：通过 {n - bad - unreadable} 份，有错误 {bad} 份，"
+        f"无法读取 {unreadable} 份（用时 {outcome.seconds:.1f} 秒）。"
+    ]
+    if outcome.rechecked:
+        lines.append(f"其中 {outcome.rechecked} 份报告与同一机关上一年度的报告做了跨年度校验。")
+    skipped = []
+    if outcome.skipped_other:
+        skipped.append(f"{outcome.skipped_other} 个其他类型的文件")
+    if outcome.skipped_backup:
+        skipped.append(f"{outcome.skipped_backup} 个备份文件（*.备份.xlsx）")
+    if skipped:
+        lines.append(f"已跳过{'和'.join(skipped)}。")
+    if outcome.output is not None:
+        lines.append(f"汇总已写出：{outcome.output}")
+    return lines

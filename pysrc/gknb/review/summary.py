@@ -1,0 +1,340 @@
+"""The summary workbook of a review: 总览, 问题明细, 数据, 规则说明.
+
+pandas shapes the per-report tables (status, worst-first order); the sheets are written with
+openpyxl's write-only mode, row by row, so the findings and figures of thousands of reports are
+streamed from the review's spool and never held in memory at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gknb.formats import FORMATS, Key
+
+STATUS_OK, STATUS_ERRORS, STATUS_UNREADABLE = "通过", "有错误", "无法读取"
+STATUS_RANK = {STATUS_UNREADABLE: 0, STATUS_ERRORS: 1, STATUS_OK: 2}
+STATUS_FILL = {STATUS_UNREADABLE: "D9D9D9", STATUS_ERRORS: "FFC7CE", STATUS_OK: "C6EFCE"}
+SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "hint": "DDEBF7"}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "hint": "提示"}
+HEADER_FILL = "D9E1F2"
+
+OVERVIEW_COLUMNS = ("文件", "机关", "年度", "格式", "错误", "警告", "提示", "状态", "说明")
+FINDING_COLUMNS = (
+    "规则", "级别", "表格", "行", "列", "单元格", "应为", "现为", "说明", "文件", "机关", "已核实",
+)  # fmt: skip
+DATA_FIXED = ("文件", "机关", "年度", "格式")
+RULE_COLUMNS = ("规则", "级别", "名称", "检查什么", "示例")
+TOTAL_LABEL = "合计"
+
+
+@dataclass
+class Entry:
+    """One reviewed file, as the summary needs it (findings and figures stay in the spool)."""
+
+    index: int
+    path: str  # as found (JSON "file")
+    display: str  # as shown in the summary (relative to the folder given)
+    error: str | None = None
+    agency: str = ""
+    year: int | None = None
+    version: str = ""
+    kind: str = ""
+    reader: str = ""
+    counts: tuple[int, int, int] = (0, 0, 0)
+    has_errors: bool = False
+    notes: list[str] = field(default_factory=list)
+    offset: int = -1  # where its findings and figures are in the spool
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return STATUS_UNREADABLE
+        return STATUS_ERRORS if self.has_errors else STATUS_OK
+
+
+# ---- 数据: one column per number cell of either format -------------------------------------
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
+
+
+def _short(label: str) -> str:
+    return _NUMBERING.sub("", label)
+
+
+def _header(key: Key) -> str:
+    for fmt in _newest_first():
+        if not fmt.has_block(key[0]):
+            continue
+        block = fmt.block(key[0])
+        if not any(r.id == key[1] for r in block.rows) or not any(
+            c.id == key[2] for c in block.cols
+        ):
+            continue
+        row, col = block.row(key[1]), block.col(key[2])
+        if block.table == "T2":
+            return f"二·{row.label}·{col.label}"
+        if block.table == "T3":
+            if row.group:
+                short = f"{_short(row.group)}·{row.keys[0] if row.keys else _short(row.label)}"
+            elif row.id == "r7_total":
+                short = "办理结果总计"
+            else:
+                short = row.keys[0] if row.keys else _short(row.label)
+            return f"三·{short}·{col.label}"
+        return f"四·{col.group or col.section}·{col.label}"
+    raise KeyError(key)
+
+
+def _newest_first() -> list[Any]:
+    return sorted(FORMATS.values(), key=lambda f: f.version, reverse=True)
+
+
+def data_keys() -> list[Key]:
+    """Every number cell of every format, newest format first. A cell both formats have is one
+    column. An older-only cell of table 二 goes after the newest format's table 二 (the blocks
+    differ); one of table 三 or 四 goes right after the cell it follows in its own format (2019's
+    single （六）其他处理 row sits where 2021 has three)."""
+    order: list[Key] = []
+    for fmt in _newest_first():
+        previous: Key | None = None
+        for key in fmt.keys():
+            if key not in order:
+                if key[0].startswith("T2"):
+                    t2 = [i for i, k in enumerate(order) if k[0].startswith("T2")]
+                    at = t2[-1] + 1 if t2 else 0
+                else:
+                    at = order.index(previous) + 1 if previous is not None else len(order)
+                order.insert(at, key)
+            previous = key
+    return order
+
+
+@dataclass(frozen=True)
+class DataLayout:
+    keys: tuple[Key, ...]
+    headers: tuple[str, ...]
+    positions: dict[str, tuple[int, ...]]  # version -> column of each of format.keys()
+
+    @classmethod
+    def build(cls) -> DataLayout:
+        keys = tuple(data_keys())
+        where = {k: i for i, k in enumerate(keys)}
+        positions = {v: tuple(where[k] for k in f.keys()) for v, f in FORMATS.items()}
+        return cls(keys, tuple(_header(k) for k in keys), positions)
+
+
+# ---- the workbook -------------------------------------------------------------------------
+
+
+def overview_frame(entries: Sequence[Entry]) -> Any:
+    """总览 as a pandas DataFrame, worst first: unreadable files, then reports with errors (most
+    errors first), then the rest (most warnings first); ties by file name."""
+    import pandas as pd
+
+    rows = [
+        {
+            "文件": e.display,
+            "机关": e.agency,
+            "年度": e.year,
+            "格式": f"{e.version}版" if e.version else "",
+            "错误": e.counts[0],
+            "警告": e.counts[1],
+            "提示": e.counts[2],
+            "状态": e.status,
+            "说明": "；".join(([e.error] if e.error else []) + e.notes),
+            "_rank": STATUS_RANK[e.status],
+            "_entry": i,
+        }
+        for i, e in enumerate(entries)
+    ]
+    frame = pd.DataFrame(rows, columns=[*OVERVIEW_COLUMNS, "_rank", "_entry"])
+    frame["年度"] = frame["年度"].astype("Int64")
+    return frame.sort_values(
+        ["_rank", "错误", "警告", "提示", "文件"],
+        ascending=[True, False, False, False, True],
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def rules_frame() -> Any:
+    import pandas as pd
+
+    from gknb.rules import RULES
+
+    return pd.DataFrame(
+        [(r.id, r.severity.zh, r.title, r.checks, r.example) for r in RULES],
+        columns=list(RULE_COLUMNS),
+    )
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def _plain(value: Any) -> Any:
+    """A value openpyxl can write as is (numbers and text); anything else as its text."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value)
+    if isinstance(value, int | float | str):
+        return value
+    try:  # pandas/numpy scalars
+        return value.item()
+    except AttributeError:
+        return str(value)
+
+
+class _Sheet:
+    """A write-only sheet with a styled header, frozen first row and column widths."""
+
+    def __init__(self, wb: Any, title: str, columns: Sequence[str], widths: Sequence[float]):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        self._cell = WriteOnlyCell
+        self._fills: dict[str, Any] = {}
+        self._pattern = PatternFill
+        self.ws = wb.create_sheet(title)
+        self.ws.freeze_panes = "A2"
+        for i, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = width
+        self.columns = len(columns)
+        self.rows = 1
+        header = []
+        for name in columns:
+            c = WriteOnlyCell(self.ws, value=name)
+            c.font = Font(bold=True)
+            c.fill = PatternFill("solid", fgColor=HEADER_FILL)
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            header.append(c)
+        self.ws.append(header)
+
+    def fill(self, color: str) -> Any:
+        if color not in self._fills:
+            self._fills[color] = self._pattern("solid", fgColor=color)
+        return self._fills[color]
+
+    def append(self, values: Sequence[Any], fills: dict[int, str] | None = None) -> None:
+        row: list[Any] = list(values)
+        for i, color in (fills or {}).items():
+            c = self._cell(self.ws, value=row[i])
+            c.fill = self.fill(color)
+            row[i] = c
+        self.ws.append(row)
+        self.rows += 1
+
+    def finish(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{max(self.rows, 2)}"
+
+
+SpoolLoader = Callable[[Entry], tuple[Sequence[dict[str, Any]], Sequence[int | float | None]]]
+
+
+def write_summary(
+    path: Path,
+    entries: Sequence[Entry],
+    load: SpoolLoader,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Write the summary workbook to `path` (the caller renames it into place).
+    Returns how many rows each sheet got."""
+    from openpyxl import Workbook
+
+    frame = overview_frame(entries)
+    order = [entries[i] for i in frame["_entry"]]
+    wb = Workbook(write_only=True)
+
+    overview = _Sheet(wb, "总览", OVERVIEW_COLUMNS, (40, 30, 7, 8, 6, 6, 6, 9, 70))
+    for values in frame[list(OVERVIEW_COLUMNS)].itertuples(index=False):
+        row = [None if _missing(v) else _plain(v) for v in values]
+        color = STATUS_FILL[row[7]]
+        overview.append(row, {i: color for i in range(len(row))})
+    overview.finish()
+
+    details = _Sheet(
+        wb, "问题明细", FINDING_COLUMNS, (6, 6, 24, 30, 22, 22, 12, 12, 80, 40, 24, 20)
+    )
+    layout = DataLayout.build()
+    data = _Sheet(
+        wb, "数据", (*DATA_FIXED, *layout.headers), (40, 30, 7, 8, *([14] * len(layout.headers)))
+    )
+    totals: list[int | float] = [0] * len(layout.keys)
+    counted = [False] * len(layout.keys)
+    for done, entry in enumerate(order, start=1):
+        if entry.error is None:
+            findings, values = load(entry)
+            for f in findings:
+                details.append(
+                    [
+                        f["rule"],
+                        SEVERITY_ZH.get(f["severity"], f["severity"]),
+                        f["table"],
+                        f["row"],
+                        f["column"],
+                        f["cell"] or "",
+                        _plain(f["expected"]),
+                        _plain(f["found"]),
+                        f["message"],
+                        entry.display,
+                        entry.agency,
+                        f.get("settled") or "",
+                    ],
+                    {1: SEVERITY_FILL.get(f["severity"], "FFFFFF")},
+                )
+            row: list[Any] = [None] * len(layout.keys)
+            for pos, value in zip(layout.positions[entry.version], values, strict=True):
+                row[pos] = value
+                if value is not None:
+                    totals[pos] += value
+                    counted[pos] = True
+            data.append([entry.display, entry.agency, entry.year, f"{entry.version}版", *row])
+        if progress is not None:
+            progress(done)
+    reports = data.rows - 1
+    total_row = [_round(t) if c else None for t, c in zip(totals, counted, strict=True)]
+    data.append(
+        [f"{TOTAL_LABEL}（{reports} 份报告）", "", None, "", *total_row],
+        {i: HEADER_FILL for i in range(len(DATA_FIXED) + len(total_row))},
+    )
+    details.finish()
+    data.finish()
+
+    rules = _Sheet(wb, "规则说明", RULE_COLUMNS, (6, 6, 18, 60, 70))
+    for values in rules_frame().itertuples(index=False):
+        rules.append(list(values))
+    rules.finish()
+    wb.save(path)
+    return {
+        "总览": overview.rows - 1,
+        "问题明细": details.rows - 1,
+        "数据": reports,
+        "规则说明": rules.rows - 1,
+    }
+
+
+def _round(value: int | float) -> int | float:
+    return round(value, 6) if isinstance(value, float) else value
+
+
+def iter_lines(entries: Iterable[Entry], load: SpoolLoader) -> Iterator[dict[str, Any]]:
+    """`gknb check --json` lines: one per file (an unreadable file: its error instead)."""
+    for e in entries:
+        if e.error is not None:
+            yield {"file": e.path, "error": e.error}
+            continue
+        findings, _ = load(e)
+        yield {
+            "file": e.path,
+            "agency": e.agency,
+            "year": e.year,
+            "format": e.version,
+            "findings": list(findings),
+        }
