@@ -2,6 +2,7 @@
 # The project's two everyday commands, usable on a fresh machine with Python 3.11:
 #   bash dev.sh demo   -> set up .venv, build/check/mark the demo workbook (and its Word report)
 #   bash dev.sh test   -> set up .venv, lint (ruff) and run the whole test suite
+#   bash dev.sh dist   -> build the frozen engine into dist/gknb/ and smoke-test it (installer/)
 set -euo pipefail
 cd "$(dirname "$0")"
 PY="${PYTHON:-python3}"
@@ -14,7 +15,7 @@ setup() {
   fi
   if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e ".[dev]"
+    "$VENV/bin/python" -m pip install -q -e ".[dev,dist]" -c installer/constraints.txt
     touch "$STAMP"
   fi
 }
@@ -37,8 +38,17 @@ case "${1:-}" in
     shift
     for script in bench/bench_*.py; do "$VENV/bin/python" "$script" "$@"; done
     ;;
+  dist)
+    # The frozen engine (PyInstaller onedir) in dist/gknb/, then its smoke test.
+    setup
+    shift
+    "$VENV/bin/pyinstaller" --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller installer/gknb.spec
+    seeds=()
+    if [ -d ../shared/seeds ]; then seeds=(--seeds ../shared/seeds); fi
+    "$VENV/bin/python" installer/smoke.py dist/gknb ${seeds[@]+"${seeds[@]}"} "$@"
+    ;;
   *)
-    echo "用法：bash dev.sh demo | test | bench" >&2
+    echo "用法：bash dev.sh demo | test | bench | dist" >&2
     exit 2
     ;;
 esac
