@@ -36,6 +36,7 @@ from gknb.reader.tables import (
     read_row,
 )
 from gknb.reader.tokens import Kind, Tok, tokenize
+from gknb.rules.common import row_label as row_label_of
 from gknb.rules.structure import structure_finding
 from gknb.text import fold
 from gknb.values import parse_value
@@ -196,7 +197,7 @@ class Parser:
         result = TableRead()
         slots = _slots_t3()
         cands = self._rows(lo, hi, T3_HEADER, slots)
-        first_row = cands[0].labels[0] if cands else hi
+        first_row = cands[0].labels[-1] if cands else hi
         header = [t for t in self.toks[lo:first_row] if t.kind is Kind.LABEL]
         cols = [t.folded for t in header if t.folded in (*_T3_COLS, "小计")]
         subtotal = None
@@ -245,7 +246,10 @@ class Parser:
         fmt = FORMATS[version]
         block = fmt.block(slot.block)
         read = read_row(self.toks, cand, width, check)
-        row_label = slot.label if not block.title else f"{block.title} {slot.label}"
+        if read.raws is None and drop is not None:  # this row printed without the 小计 cell
+            read = read_row(self.toks, cand, len(block.cols), sums_to_last(1, len(block.cols)))
+        first = next(iter(block.cols))
+        row_label = row_label_of(fmt, (block.id, slot.row, first.id)) if slot.label else ""
         if read.raws is None:
             result.findings.append(self._unreadable(table, row_label, read, width))
             return
@@ -402,12 +406,13 @@ class Parser:
                     expected=line.label, found="",
                 )
             )  # fmt: skip
-        if found[other] and found[version]:
+        t2_found = self.markers(t2, t2_hi)
+        if t2_found[other] and t2_found[version]:
             t2_read.findings.append(
                 structure_finding(
                     T2, "", "",
-                    f"表二混用了两版格式：既有{version}版的“{'、'.join(found[version][:3])}”，"
-                    f"又有{other}版的“{'、'.join(found[other][:3])}”。本报告按{version}版读取，"
+                    f"表二混用了两版格式：既有{version}版的“{'、'.join(t2_found[version][:3])}”，"
+                    f"又有{other}版的“{'、'.join(t2_found[other][:3])}”。本报告按{version}版读取，"
                     f"请按{version}版格式（{fmt.document}）重填表二。",
                     expected=version, found=other,
                 )
