@@ -127,9 +127,11 @@ def run(
     return code, out.strip(), err.strip(), book
 
 
-def actions(book: Any) -> list[dict[str, Any]]:
+def actions(book: Any, app_level: bool = False) -> list[dict[str, Any]]:
+    """Recorded actions; screen updating switches only with app_level=True."""
     data = book.json()
-    return (json.loads(data) if isinstance(data, str) else data)["actions"]
+    acts = (json.loads(data) if isinstance(data, str) else data)["actions"]
+    return [a for a in acts if app_level or a["func"] != "setScreenUpdating"]
 
 
 def _cells(action: dict[str, Any], sheetnames: list[str]) -> set[tuple[str, int, int]]:
@@ -247,6 +249,10 @@ def test_check_marks_exactly_the_expected_cells(
     assert level_colors == {
         3 + i: f"#{COLORS[f.severity.value].lower()}" for i, f in enumerate(expected)
     }
+
+    # repainting is suspended while the marks are written
+    first = actions(book, app_level=True)[0]
+    assert (first["func"], first["args"]) == ("setScreenUpdating", [False])
 
     # the first error cell is selected
     first = next(f for f in expected if f.severity == "error" and f.cell)
@@ -481,3 +487,14 @@ def test_fill_leaves_correct_totals_alone(xw: Any, capsys: pytest.CaptureFixture
     )
     code, out, _, book = run(xw, _filled(seed=7), ["fill"], capsys)
     assert (code, out, actions(book)) == (0, "合计都已正确，未作修改。", [])
+
+
+def test_options_a_newer_launcher_adds_are_ignored(
+    xw: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err, _ = run(xw, _filled(), ["help", "--some-new-option=1"], capsys)
+    assert (code, err) == (0, "")
+    with pytest.raises(SystemExit) as exc:
+        excel.main(["help", "stray", *ARGS])
+    assert exc.value.code == excel.EXIT_INTERNAL
+    assert "多余的参数 stray" in capsys.readouterr().err

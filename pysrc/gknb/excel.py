@@ -29,7 +29,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -149,6 +149,10 @@ def _hex(color: Any) -> str | None:
     return f"{r:02X}{g:02X}{b:02X}"
 
 
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
 def read_fill(rng: Any) -> str | None:
     """The cell's solid fill as RRGGBB, None without a fill."""
     try:
@@ -210,7 +214,7 @@ def _set_fills(sheet: Any, fills: dict[tuple[int, int], str | None]) -> None:
         rng.set_colors(matrix)
         return
     for (r, c), color in fills.items():  # xlwings before 0.37.5
-        sheet.range((r, c)).color = f"#{color}" if color else None
+        sheet.range((r, c)).color = _rgb(color) if color else None
 
 
 def _set_note(rng: Any, text: str | None) -> None:
@@ -361,12 +365,29 @@ def write_results(book: Any, findings: list[Finding], summary: str) -> None:
 
 
 def select_cell(book: Any, address: str) -> None:
+    """Show the cell (cosmetic: a hidden or protected sheet is no reason to fail)."""
     sheet_name, row, col = parse_address(address)
     sheet = _sheet(book, sheet_name)
     if sheet is None:
         return
-    sheet.activate()
-    sheet.range((row, col)).select()
+    with contextlib.suppress(Exception):
+        sheet.activate()
+        sheet.range((row, col)).select()
+
+
+@contextlib.contextmanager
+def _screen_frozen(book: Any) -> Iterator[None]:
+    """COM: no repainting while many cells change (the remote engine has nothing to freeze)."""
+    app = None
+    with contextlib.suppress(Exception):
+        app = book.app
+        app.screen_updating = False
+    try:
+        yield
+    finally:
+        if app is not None:
+            with contextlib.suppress(Exception):
+                app.screen_updating = True
 
 
 def first_cell(findings: list[Finding]) -> str | None:
@@ -435,8 +456,9 @@ def cmd_check(book: Any, args: argparse.Namespace) -> Outcome:
     report = _read(book)
     findings = rules.check(report)
     line = summary(findings)
-    apply_marks(book, findings)
-    write_results(book, findings, line)
+    with _screen_frozen(book):
+        apply_marks(book, findings)
+        write_results(book, findings, line)
     target = first_cell(findings)
     if target:
         select_cell(book, target)
@@ -455,7 +477,8 @@ def cmd_fill(book: Any, args: argparse.Namespace) -> Outcome:
     for c in changes:
         if c.changed:
             writes[parse_address(report.locations[c.key])] = c.new
-    write_values(book, writes)
+    with _screen_frozen(book):
+        write_values(book, writes)
     blocked = [c for c in changes if c.new is None]
     parts = [f"已填充 {len(writes)} 个合计格。" if writes else "合计都已正确，未作修改。"]
     if blocked:
@@ -466,7 +489,8 @@ def cmd_fill(book: Any, args: argparse.Namespace) -> Outcome:
 
 
 def cmd_clear(book: Any, args: argparse.Namespace) -> Outcome:
-    count = clear_marks(book)
+    with _screen_frozen(book):
+        count = clear_marks(book)
     return Outcome(EXIT_OK, f"已清除 {count} 个单元格的校验标记。")
 
 
@@ -556,9 +580,9 @@ def caller_book(args: argparse.Namespace) -> Any:
                     return book
     except Exception:
         pass
-    raise GknbError(
-        f"无法连接到 Excel 中的工作簿“{name or '（未给出）'}”（{first}）。"
-        f"请在 Excel 中点击按钮来运行本程序。"
+    raise GknbError(  # the cause is shown with --debug / GKNB_DEBUG=1
+        f"无法连接到 Excel 中的工作簿“{name or '（未给出）'}”。"
+        f"请在 Excel 中打开该工作簿，点击“年报助手”选项卡上的按钮来运行本程序。"
     ) from first
 
 
@@ -570,7 +594,11 @@ def _utf8_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_streams()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    stray = [a for a in unknown if not a.startswith("--")]
+    if stray:  # options a newer launcher may add are ignored; stray words are not
+        parser.error("多余的参数 " + " ".join(stray))
     debug = args.debug or os.environ.get("GKNB_DEBUG") == "1"
     try:
         book = caller_book(args)
