@@ -215,3 +215,16 @@ def test_line_ends_are_normalised(tmp_path: Path) -> None:
 def test_duplicate_module_names_are_refused() -> None:
     with pytest.raises(ValueError, match="重复"):
         vba_project_bin(["SelfTest"])
+
+
+def test_addin_sources_are_found_elsewhere_or_refused_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "addin"
+    copy.mkdir()
+    (copy / "Only.bas").write_text('Attribute VB_Name = "Only"\nSub X()\nEnd Sub\n')
+    monkeypatch.setenv("GKNB_ADDIN_DIR", str(copy))
+    assert vbaproject.find_addin_dir() == copy
+    assert [m.name for m in addin_modules(copy)] == ["Only"]
+    with pytest.raises(vbaproject.MissingAddin, match="GKNB_ADDIN_DIR"):
+        addin_modules(tmp_path / "empty")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from gknb.build.xlsm import DEFAULT_TIMESTAMP, build_xlsm, saved_xlsx, write_atomic
+from gknb.errors import GknbError
 
 
 def template_bytes(version: str = "2021") -> bytes:
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         data = template_bytes(args.version)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, GknbError) as exc:
         print(f"生成失败：{exc}", file=sys.stderr)
         return 1
     write_atomic(out, data)

@@ -14,14 +14,17 @@ What is written, and why (see ../shared/notes/excel-feasibility.md):
 
 from __future__ import annotations
 
+import os
 import re
 import struct
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from gknb.build import cfb, ovba
+from gknb.errors import GknbError
 
 CODEPAGE = 1252
 LCID = 0x0409
@@ -48,7 +51,34 @@ REFERENCES: tuple[tuple[str, str], ...] = (
     ),
 )
 
-ADDIN_DIR = Path(__file__).resolve().parents[3] / "addin"
+
+def find_addin_dir() -> Path:
+    """Where the add-in sources (addin/*.bas, addin/customUI/) are.
+
+    In order: $GKNB_ADDIN_DIR; the source tree (repo/addin); a frozen build's bundle
+    (sys._MEIPASS/addin); package data (gknb/data/addin). The first holding .bas files wins;
+    the source tree's path is returned when none does, so the error names it.
+    """
+    source_tree = Path(__file__).resolve().parents[3] / "addin"
+    candidates = [Path(p) for p in [os.environ.get("GKNB_ADDIN_DIR", "")] if p]
+    candidates.append(source_tree)
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        candidates.append(Path(bundle) / "addin")
+    candidates.append(Path(__file__).resolve().parents[1] / "data" / "addin")
+    for path in candidates:
+        if path.is_dir() and any(path.glob("*.bas")):
+            return path
+    return source_tree
+
+
+ADDIN_DIR = find_addin_dir()
+
+
+class MissingAddin(GknbError):
+    """The add-in's VBA sources are not part of this installation."""
+
+
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}\Z")
 _VB_NAME = re.compile(r'Attribute VB_Name = "([^"]*)"\r?\n')
 
@@ -111,7 +141,10 @@ def addin_modules(addin_dir: Path = ADDIN_DIR) -> list[Module]:
     """Every addin/*.bas, sorted by file name."""
     paths = sorted(addin_dir.glob("*.bas"), key=lambda p: p.name)
     if not paths:
-        raise ValueError(f"{addin_dir} 中没有 .bas 文件")
+        raise MissingAddin(
+            f"找不到 Excel 加载项的源码（{addin_dir} 中没有 .bas 文件）：这个安装不含 addin 文件夹，"
+            f"请用 .xlsx 文件名（不带按钮），或设置环境变量 GKNB_ADDIN_DIR 指向 addin 文件夹。"
+        )
     return [standard_module(p) for p in paths]
 
 
