@@ -318,6 +318,66 @@ def test_pool_results_and_a_dying_worker(book, monkeypatch):
     assert outcome.worker_rss_kb > 0
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to patch the workers")
+def test_a_file_that_hangs_is_given_up(book, monkeypatch):
+    import multiprocessing
+    import time
+
+    for i in range(3):
+        book(f"r{i}.xlsx", seed=i, agency=f"局{i}")
+    book("hang.xlsx")
+    real = run.check_one
+
+    def hangs(task):
+        if task.path.endswith("hang.xlsx"):
+            time.sleep(60)
+        return real(task)
+
+    monkeypatch.setattr(run, "check_one", hangs)
+    started = time.perf_counter()
+    with run.Runner(2, multiprocessing.get_context("fork"), timeout=1.5) as runner:
+        tasks = [run.Task(i, str(p)) for i, (p, _) in enumerate(run.collect([book.folder]).files)]
+        results = {Path(r.path).name: r.error for r in runner.run(tasks)}
+    assert time.perf_counter() - started < 20
+    assert "超过" in results.pop("hang.xlsx")
+    assert results == {f"r{i}.xlsx": None for i in range(3)}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to patch the workers")
+def test_interrupt_does_not_wait_for_a_slow_file(book, monkeypatch, tmp_path):
+    import multiprocessing
+    import time
+
+    for i in range(4):
+        book(f"r{i}.xlsx", seed=i, agency=f"局{i}")
+    book("slow.xlsx")
+    real = run.check_one
+
+    def slow(task):
+        if task.path.endswith("slow.xlsx"):
+            time.sleep(60)
+        return real(task)
+
+    class Interrupting(Progress):
+        def update(self, done, force=False):
+            if done >= 2:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "check_one", slow)
+    out = tmp_path / "汇总.xlsx"
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        review(
+            [book.folder],
+            out,
+            jobs=2,
+            progress=Interrupting(enabled=False),
+            context=multiprocessing.get_context("fork"),
+        )
+    assert time.perf_counter() - started < 20
+    assert not out.exists()
+
+
 def test_cli_review(mixed, tmp_path, capsys):
     out = tmp_path / "汇总.xlsx"
     status = cli.main(["review", str(mixed), "-o", str(out), "--jobs", "1"])

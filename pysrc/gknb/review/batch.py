@@ -5,9 +5,9 @@
    (findings and figures) and only a small `Entry` stays in memory;
 3. pair each agency's consecutive years (`agencies.pair_years`) and check the later report of
    each pair again with the earlier one's figures, so R6–R8 run;
-4. print the JSON lines (--json) and write the summary workbook to a temp file in the target
-   folder, renamed into place at the very end: an interrupted run leaves no half-written summary
-   and an existing summary is only replaced with --force.
+4. write the summary workbook to a temp file in the target folder, renamed into place at the
+   very end (an interrupted run leaves no half-written summary; an existing summary is only
+   replaced with --force), then print the JSON lines (--json).
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ class Outcome:
     skipped_backup: int
     fallbacks: list[tuple[str, str]] = field(default_factory=list)  # workbooks read by openpyxl
     sheet_rows: dict[str, int] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step
+    json_broken: bool = False  # the JSON lines' pipe was closed early
 
     @property
     def exit_status(self) -> int:
@@ -67,13 +69,21 @@ class Spool:
     def put(self, result: FileResult) -> int:
         self._file.seek(0, os.SEEK_END)
         offset = self._file.tell()
-        pickle.dump((result.findings, result.values), self._file, pickle.HIGHEST_PROTOCOL)
+        record = (result.findings, result.values, result.prior)
+        pickle.dump(record, self._file, pickle.HIGHEST_PROTOCOL)
         return offset
 
-    def get(self, entry: Entry) -> tuple[Sequence[dict[str, Any]], Sequence[int | float | None]]:
+    def _load(self, entry: Entry) -> tuple[Any, Any, Any]:
         self._file.seek(entry.offset)
-        findings, values = pickle.load(self._file)
+        return pickle.load(self._file)
+
+    def get(self, entry: Entry) -> tuple[Sequence[dict[str, Any]], Sequence[int | float | None]]:
+        findings, values, _ = self._load(entry)
         return findings, values
+
+    def prior(self, entry: Entry) -> dict[str, Any]:
+        """The report's figures as last year's, for the next year's report of its agency."""
+        return self._load(entry)[2]
 
     def close(self) -> None:
         self._file.close()
@@ -138,7 +148,6 @@ def review(
     progress = progress or Progress(enabled=False)
     displays = [d for _, d in found.files]
     entries: list[Entry] = []
-    priors: dict[int, dict[str, Any]] = {}
     spool = Spool()
     try:
         with Runner(jobs or default_jobs(), context) as runner:
@@ -148,12 +157,11 @@ def review(
             progress.start("校验", len(tasks))
             for done, result in enumerate(runner.run(tasks), start=1):
                 slots[result.index] = _entry(result, displays[result.index], spool.put(result))
-                if result.prior is not None:
-                    priors[result.index] = result.prior
                 progress.update(done)
             progress.finish()
             entries = [e for e in slots if e is not None]
             assert len(entries) == len(tasks)
+            phases = {"check": time.perf_counter() - started}
 
             # cross-year pairs: check the later report again against the earlier one
             readable = [
@@ -167,8 +175,9 @@ def review(
                     f"同一机关同一年度还有 {len(others)} 份报告：{'、'.join(others)}"
                 )
             pairs = pair_years(readable)
-            again = [Task(i, entries[i].path, priors[j]) for i, j in sorted(pairs.items())]
-            priors.clear()
+            again = [
+                Task(i, entries[i].path, spool.prior(entries[j])) for i, j in sorted(pairs.items())
+            ]
             progress.start("跨年度校验", len(again))
             for done, result in enumerate(runner.run(again), start=1):
                 notes = entries[result.index].notes
@@ -182,6 +191,7 @@ def review(
                 progress.update(done)
             progress.finish()
             worker_rss = runner.worker_rss_kb
+        phases["cross_year"] = time.perf_counter() - started - sum(phases.values())
 
         outcome = Outcome(
             entries=entries,
@@ -192,16 +202,22 @@ def review(
             skipped_other=found.skipped_other,
             skipped_backup=found.skipped_backup,
             fallbacks=[(e.display, e.reader) for e in entries if e.reader.startswith("openpyxl")],
+            phases=phases,
         )
-        if json_out is not None:
-            for line in iter_lines(entries, spool.get):
-                json_out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
-            json_out.flush()
         if output is not None:
             progress.start("写出汇总", len(entries))
             outcome.sheet_rows = _write_atomic(output, entries, spool, progress)
             progress.finish()
             outcome.output = output
+            phases["summary"] = time.perf_counter() - started - sum(phases.values())
+        if json_out is not None:
+            try:
+                for line in iter_lines(entries, spool.get):
+                    json_out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+                json_out.flush()
+            except BrokenPipeError:  # the reader of the lines went away (| head): stop writing
+                outcome.json_broken = True
+            phases["json"] = time.perf_counter() - started - sum(phases.values())
     finally:
         spool.close()
     outcome.seconds = time.perf_counter() - started

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,9 @@ def cmd_review(args: argparse.Namespace) -> int:
         json_out=sys.stdout if args.json else None,
         progress=Progress(sys.stderr),
     )
+    if outcome.json_broken:  # stdout's reader went away: keep Python quiet about it at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     for e in outcome.entries:
         if e.error is not None:
             print(f"{e.display}：{e.error}", file=sys.stderr)

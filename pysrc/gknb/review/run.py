@@ -13,11 +13,14 @@ is not read again).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
+import re
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -96,9 +99,20 @@ def collect(inputs: Sequence[str | Path], exclude: Iterable[Path] = ()) -> Colle
                     backup += 1
                 else:
                     found.append(child)
-        for child in sorted(found, key=lambda p: p.relative_to(path).parts):
+        for child in sorted(found, key=lambda p: _natural(p.relative_to(path).parts)):
             add(child, child.relative_to(path).as_posix())
     return Collected(files, other, backup)
+
+
+def _natural(parts: Sequence[str]) -> list[tuple[int, int | str]]:
+    """Sort key that puts 第2号 before 第10号 (digit runs compare as numbers)."""
+    key: list[tuple[int, int | str]] = []
+    for part in parts:
+        for chunk in re.split(r"(\d+)", part):
+            if chunk:
+                key.append((0, int(chunk)) if chunk.isdigit() else (1, chunk))
+        key.append((2, ""))
+    return key
 
 
 # ---- the work of one file (runs in a worker) -------------------------------------------------
@@ -168,17 +182,50 @@ def check_one(task: Task) -> FileResult:
 
 # ---- the pool ---------------------------------------------------------------------------------
 
-_SLOTS: Any = None  # shared array: which file each worker is checking (-1: none)
+FILE_TIMEOUT = 300.0  # seconds one file may take (a huge scanned PDF) before it is given up
+
+
+class _Board:
+    """Shared memory where each worker posts which file it is on, since when, and its pid; it
+    survives the worker, so the parent knows which file killed or hung it."""
+
+    def __init__(self, context: BaseContext, size: int) -> None:
+        self.files = context.RawArray("q", [-1] * size)
+        self.started = context.RawArray("d", [0.0] * size)
+        self.pids = context.RawArray("q", [0] * size)
+        self.counter = context.Value("i", 0)
+
+    def busy(self) -> list[tuple[int, int, float]]:
+        """(file index, pid, seconds running) of every worker on a file."""
+        now = time.time()
+        return [
+            (self.files[i], self.pids[i], now - self.started[i])
+            for i in range(len(self.files))
+            if self.files[i] >= 0
+        ]
+
+    def kill_all(self) -> None:
+        for pid in {p for p in self.pids if p > 0}:
+            _kill(pid)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(OSError):  # already gone
+        os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+_BOARD: _Board | None = None
 _SLOT = -1
 
 
-def _init_worker(slots: Any, counter: Any) -> None:
-    global _SLOTS, _SLOT
+def _init_worker(board: _Board) -> None:
+    global _BOARD, _SLOT
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    with counter.get_lock():
-        _SLOT = counter.value % len(slots)
-        counter.value += 1
-    _SLOTS = slots
+    with board.counter.get_lock():
+        _SLOT = board.counter.value % len(board.files)
+        board.counter.value += 1
+    board.pids[_SLOT] = os.getpid()
+    _BOARD = board
 
 
 def _peak_rss_kb() -> int:
@@ -193,11 +240,12 @@ def _peak_rss_kb() -> int:
 def _work(chunk: list[Task]) -> tuple[list[FileResult], int]:
     results = []
     for task in chunk:
-        if _SLOTS is not None:
-            _SLOTS[_SLOT] = task.index
+        if _BOARD is not None:
+            _BOARD.started[_SLOT] = time.time()
+            _BOARD.files[_SLOT] = task.index
         results.append(check_one(task))
-        if _SLOTS is not None:
-            _SLOTS[_SLOT] = -1
+        if _BOARD is not None:
+            _BOARD.files[_SLOT] = -1
     return results, _peak_rss_kb()
 
 
@@ -211,21 +259,37 @@ def crashed(task: Task) -> FileResult:
     )
 
 
+def timed_out(task: Task, seconds: float) -> FileResult:
+    name = Path(task.path).name
+    return FileResult(
+        task.index,
+        task.path,
+        error=f"{name} 检查超过 {seconds:.0f} 秒仍未完成，已跳过（文件可能过大，如扫描版 PDF）。"
+        f"请另存为较小的文件，或单独用 gknb check 检查它。",
+    )
+
+
 class Runner:
     """Runs tasks in a process pool (or in this process when jobs == 1) and yields results as
-    they come. A worker that dies takes only the file it was checking with it."""
+    they come. A worker that dies takes only the file it was checking with it; a file that runs
+    longer than `timeout` is given up (its worker is killed)."""
 
-    def __init__(self, jobs: int, context: BaseContext | None = None) -> None:
+    def __init__(
+        self, jobs: int, context: BaseContext | None = None, timeout: float = FILE_TIMEOUT
+    ) -> None:
         self.jobs = max(1, jobs)
         self.context = context or multiprocessing.get_context()
+        self.timeout = timeout
         self.worker_rss_kb = 0
         self._pool: ProcessPoolExecutor | None = None
-        self._slots: Any = None
+        self._board: _Board | None = None
 
     def __enter__(self) -> Runner:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is not None and self._board is not None:
+            self._board.kill_all()  # interrupted: do not wait for the files in progress
         self.close()
 
     def close(self) -> None:
@@ -233,16 +297,15 @@ class Runner:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        slots = self.context.RawArray("q", [-1] * (workers * 2))
-        counter = self.context.Value("i", 0)
-        self._slots = slots
-        return ProcessPoolExecutor(
+    def _new_pool(self, workers: int) -> tuple[ProcessPoolExecutor, _Board]:
+        board = _Board(self.context, workers * 4)
+        pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=self.context,
             initializer=_init_worker,
-            initargs=(slots, counter),
+            initargs=(board,),
         )
+        return pool, board
 
     def run(self, tasks: Sequence[Task]) -> Iterator[FileResult]:
         if not tasks:
@@ -252,36 +315,53 @@ class Runner:
                 yield check_one(task)
             return
         size = max(1, min(12, math.ceil(len(tasks) / (self.jobs * 6))))
+        by_index = {t.index: t for t in tasks}
         todo = [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
         while todo:
-            lost = yield from self._round(todo)
+            lost, busy, overdue = yield from self._round(todo)
             todo = []
-            if lost:
-                suspects = {i for i in self._slots if i >= 0}
-                for task in (t for t in lost if t.index in suspects):
+            if not lost:
+                break
+            for index in overdue:
+                yield timed_out(by_index[index], self.timeout)
+            suspects = {i for i in busy if i not in overdue}
+            for task in (t for t in lost if t.index in suspects):
+                yield self._alone(task)
+            rest = [t for t in lost if t.index not in suspects and t.index not in overdue]
+            if rest and not suspects and not overdue:  # the culprit is unknown: one at a time
+                for task in rest:
                     yield self._alone(task)
-                rest = [t for t in lost if t.index not in suspects]
-                if rest and not suspects:  # the culprit is unknown: one file at a time
-                    for task in rest:
-                        yield self._alone(task)
-                    rest = []
-                todo = [rest[i : i + size] for i in range(0, len(rest), size)]
+                rest = []
+            todo = [rest[i : i + size] for i in range(0, len(rest), size)]
 
     def _round(self, chunks: list[list[Task]]) -> Iterator[FileResult]:
-        """Submit every chunk; yield results; return the tasks lost to a broken pool."""
+        """Submit every chunk and yield results. Returns the tasks lost to a broken pool, the
+        files the workers were on when it broke, and the files given up for taking too long."""
         if self._pool is None:
-            self._pool = self._new_pool(self.jobs)
+            self._pool, self._board = self._new_pool(self.jobs)
+        board = self._board
+        assert board is not None
         pending: dict[Future[tuple[list[FileResult], int]], list[Task]] = {
             self._pool.submit(_work, chunk): chunk for chunk in chunks
         }
         lost: list[Task] = []
+        overdue: set[int] = set()
+        busy: set[int] = set()
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+            if not done:
+                for index, pid, seconds in board.busy():
+                    if seconds > self.timeout and index not in overdue:
+                        overdue.add(index)
+                        _kill(pid)
+                continue
             for future in done:
                 chunk = pending.pop(future)
                 try:
                     results, rss = future.result()
                 except BrokenProcessPool:
+                    if not busy:
+                        busy = {index for index, _, _ in board.busy()}
                     lost.extend(chunk)
                     continue
                 except Exception as exc:  # a result that cannot cross the process boundary
@@ -296,24 +376,23 @@ class Runner:
                 self.worker_rss_kb = max(self.worker_rss_kb, rss)
                 yield from results
         if lost:
-            assert self._pool is not None
-            self._pool.shutdown(wait=True)
-            self._pool = None
-        return lost
+            self.close()
+        return lost, busy, overdue
 
     def _alone(self, task: Task) -> FileResult:
         """Check one file in a pool of its own: if the worker dies again, the file is the cause."""
-        pool = self._new_pool(1)
-        slots = self._slots
+        pool, board = self._new_pool(1)
         try:
-            results, rss = pool.submit(_work, [task]).result()
+            results, rss = pool.submit(_work, [task]).result(timeout=self.timeout)
             self.worker_rss_kb = max(self.worker_rss_kb, rss)
             return results[0]
         except BrokenProcessPool:
             return crashed(task)
+        except TimeoutError:
+            board.kill_all()
+            return timed_out(task, self.timeout)
         finally:
-            pool.shutdown(wait=True)
-            self._slots = slots
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_jobs() -> int:

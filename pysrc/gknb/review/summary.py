@@ -31,7 +31,7 @@ RULE_COLUMNS = ("规则", "级别", "名称", "检查什么", "示例")
 TOTAL_LABEL = "合计"
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One reviewed file, as the summary needs it (findings and figures stay in the spool)."""
 

@@ -69,28 +69,46 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+_TEMPORAL_SEEN = object()
+
+
+def _convert(raw: Any) -> Any:
+    """calamine's value as openpyxl gives it (see module doc)."""
+    if raw == "" and isinstance(raw, str):
+        return None
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else raw
+    if isinstance(raw, _TEMPORAL):
+        return _TEMPORAL_SEEN
+    return raw
+
+
 @dataclass
 class _Sheet:
     values: list[list[Any]]
-    hidden: set[tuple[int, int]] = field(default_factory=set)  # covered cells of merged ranges
+    hidden: dict[int, set[int]] = field(default_factory=dict)  # row -> covered cols of merges
     suspects: set[tuple[int, int]] = field(default_factory=set)  # cells openpyxl must read
 
-    def value(self, row: int, col: int) -> Any:
-        if (row, col) in self.suspects:
-            raise Unsupported(f"{a1(row, col)} 需要按 openpyxl 读取")
-        if (row, col) in self.hidden:
-            return None
-        try:
-            raw = self.values[row - 1][col - 1]
-        except IndexError:
-            return None
-        if raw == "" and isinstance(raw, str):
-            return None
-        if isinstance(raw, float):
-            return int(raw) if raw.is_integer() else raw
-        if isinstance(raw, _TEMPORAL):
-            raise Unsupported(f"{a1(row, col)} 是日期或时间")
-        return raw
+    def read(self, ref: Ref) -> list[list[Any]]:
+        for r, c in sorted(self.suspects):
+            if ref.r1 <= r <= ref.r2 and ref.c1 <= c <= ref.c2:
+                raise Unsupported(f"{a1(r, c)} 需要按 openpyxl 读取")
+        width = ref.c2 - ref.c1 + 1
+        rows: list[list[Any]] = []
+        for r in range(ref.r1, ref.r2 + 1):
+            if r > len(self.values):  # below the last used row: empty
+                rows += [[None] * width for _ in range(ref.r2 - r + 1)]
+                break
+            row = [_convert(v) for v in self.values[r - 1][ref.c1 - 1 : ref.c2]]
+            row.extend([None] * (width - len(row)))
+            for c in self.hidden.get(r, ()):
+                if ref.c1 <= c <= ref.c2:
+                    row[c - ref.c1] = None
+            if _TEMPORAL_SEEN in row:
+                c = ref.c1 + row.index(_TEMPORAL_SEEN)
+                raise Unsupported(f"{a1(r, c)} 是日期或时间")
+            rows.append(row)
+        return rows
 
 
 @lru_cache(maxsize=4096)
@@ -175,10 +193,7 @@ class CalamineSource:
     def read(self, ref: Ref) -> list[list[Any]]:
         sheet = self._sheet(ref.sheet)
         try:
-            return [
-                [sheet.value(r, c) for c in range(ref.c1, ref.c2 + 1)]
-                for r in range(ref.r1, ref.r2 + 1)
-            ]
+            return sheet.read(ref)
         except Unsupported as exc:
             raise Unsupported(f"{ref.sheet}!{exc}") from None
 
@@ -203,7 +218,7 @@ class CalamineSource:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
-                        sheet.hidden.add((r + 1, c + 1))
+                        sheet.hidden.setdefault(r + 1, set()).add(c + 1)
         sheet.suspects = self._suspects(xml)
         self._sheets[name] = sheet
         return sheet
