@@ -433,3 +433,22 @@ def test_blank_cells_in_one_cell_per_line_text() -> None:
     cell = got.cells[("T3", "r1_open", "natural")]
     assert (cell.value, cell.issue) == (0, Issue.BLANK)
     assert got.value(("T3", "r1_open", "commercial")) == src.value(("T3", "r1_open", "commercial"))
+
+
+def test_scrambled_table_is_one_finding_and_no_wrong_numbers() -> None:
+    """Text extracted box by box (pdfminer's default): all labels first, then the numbers
+    column by column. Nothing is guessed; one finding says the table could not be read."""
+    lines = text("2021", "stream").splitlines()
+    start = lines.index("一、本年新收政府信息公开申请数量")
+    end = lines.index("四、政府信息公开行政复议、行政诉讼情况")
+    block = lines[start:end]
+    labels = [x for x in block if x and not x.isdigit()]
+    numbers = [x for x in block if x.isdigit()]
+    columns = [numbers[i::7] for i in range(7)]
+    lines[start:end] = labels + [n for col in columns for n in col]
+    got = read_text("\n".join(lines))
+    src = source()
+    for key, cell in got.cells.items():
+        assert cell.value == src.value(key), key
+    t3 = [f for f in got.structure if f.table.startswith("三")]
+    assert len(t3) == 1 and "次序被打乱" in t3[0].message

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from gknb.reader.ir import Row
-from gknb.reader.tokens import ATOM, atoms
+from gknb.reader.tokens import ATOM_RUN, atoms
 from gknb.text import fold
 
 _JUNK = re.compile(
@@ -43,7 +43,7 @@ _FOOTER = re.compile(
 )
 _PIPE_SEP = re.compile(r"^:?-{3,}:?$")
 _WIDE = re.compile(r"(?:[ \t]{2,}|\u3000+)")
-_LABEL_VALUES = re.compile(rf"^(.*?[^\s\d.,+\-])\s+({ATOM}(?:\s+{ATOM})*)$")
+_LABEL_VALUES = re.compile(rf"^(.*?[^\s\d.,+\-])\s+({ATOM_RUN})$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
 MAX_PLAIN = 150  # a longer line is prose, never split into cells
@@ -102,7 +102,7 @@ def split_plain(line: str) -> tuple[str, ...]:
     cells = _merge_letter_spaced([c for c in _WIDE.split(s) if c])
     out: list[str] = []
     for c in cells:
-        if atoms(c) is None and not _HEADING.match(c):
+        if atoms(c) is None:
             m = _LABEL_VALUES.match(c)
             if m:
                 out.extend((m.group(1).strip(), m.group(2)))

@@ -261,7 +261,12 @@ class Parser:
 
     def _unreadable(self, table: str, row: str, read: RowRead, width: int) -> Finding:
         where = f"「{row}」一行" if row else "表四的数字行"
-        if len(read.options) > 1:
+        if read.orphans:
+            message = (
+                f"{where}之后还有 {read.orphans} 个数字不属于任何一行（表格文字的次序可能被打乱），"
+                f"无法确定本行的数字，本行未读取。请对照原表核对，并在工作簿中逐格填写。"
+            )
+        elif len(read.options) > 1:
             shown = "；".join(" / ".join(o) for o in read.options[:3])
             count = "50 种以上" if len(read.options) > 50 else f"{len(read.options)} 种"
             message = (
@@ -420,8 +425,15 @@ class Parser:
 
         for part in (t2_read, t3_read, t3_cells, t4_read):
             report.cells.update(part.cells)
-        self.findings = [*t2_read.findings, *t3_read.findings, *t3_cells.findings]
-        self.findings += t4_read.findings
+        t2_rows = [r for b in fmt.table_blocks("T2") for r in b.rows]
+        self.findings = [
+            *_collapse(T2, t2_read.findings, len(t2_rows), _rows_read(report, "T2")),
+            *_collapse(
+                T3, [*t3_read.findings, *t3_cells.findings], len(t3_block.rows),
+                _rows_read(report, "T3"),
+            ),
+            *t4_read.findings,
+        ]  # fmt: skip
         for read in (t2_read, t3_read, t4_read):
             if read.span:
                 lo, hi = read.span
@@ -481,6 +493,26 @@ class Parser:
                 by_row.setdefault(x.row, []).append(x)
             self._by_row = by_row
         return self._by_row.get(row, [])
+
+
+def _rows_read(report: Report, table: str) -> int:
+    return len({(k[0], k[1]) for k in report.cells if k[0].startswith(table)})
+
+
+def _collapse(table: str, findings: list[Finding], rows: int, read: int) -> list[Finding]:
+    """When most rows of a table cannot be matched, one finding says so instead of one per
+    row: the text has almost certainly lost the table's order."""
+    if read * 2 >= rows:
+        return findings
+    return [
+        structure_finding(
+            table, "", "",
+            f"“{table}”只读到 {read} 行（共 {rows} 行）：表格文字的次序被打乱了（例如从 PDF "
+            f"按版面分块提取的文字），各行的数字无法对应，本表未读取的行已留空。请改用 PDF 或 Word "
+            f"原件（可以直接读取），或对照原表在工作簿中填写本表。",
+            expected=rows, found=read,
+        )
+    ]  # fmt: skip
 
 
 _SENTENCE_END = tuple('。！？!?；;：:）)”"')

@@ -217,23 +217,25 @@ _PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*[至到—\-~]+\s*\1\
 
 def title(toks: list[Tok], stop: int) -> tuple[str, int | None, set[int]]:
     """Agency, year and the tokens that make up the title, from the lines before `stop`."""
-    lines = [t for t in toks[:stop] if t.text and t.kind is not Kind.VALUE][:12]
-    for n, t in enumerate(lines):
-        s = squash(t.text).lstrip("#").strip()
-        m = _TITLE.match(s.replace(" ", ""))
+    rows: dict[int, list[Tok]] = {}
+    for t in toks[:stop]:
+        if t.text and t.kind is not Kind.JUNK:
+            rows.setdefault(t.row, []).append(t)
+    lines = [(squash("".join(t.text for t in ts)), ts) for ts in rows.values()][:12]
+    for n, (s, ts) in enumerate(lines):
+        m = _TITLE.match(s.lstrip("#").replace(" ", ""))
         if not m or "报告" not in s:
             continue
         year = int(m.group(2))
         agency = m.group(1).strip()
-        used = {t.index}
+        used = {t.index for t in ts}
         if agency.endswith("关于"):
             agency = agency[:-2]
         if not agency and n > 0:
-            prev = lines[n - 1]
-            p = squash(prev.text).strip()
+            p, prev = lines[n - 1]
             if p and len(p) <= 40 and "。" not in p and not p.endswith(("：", ":")):
                 agency = p.replace(" ", "")
-                used.add(prev.index)
+                used |= {t.index for t in prev}
         return agency, year, used
     for t in toks:
         m = _PERIOD.search(t.text)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from gknb.reader.split import Check, Piece, readings
-from gknb.reader.tokens import Kind, Tok, is_digits
+from gknb.reader.tokens import Kind, Tok, is_digits, is_sign
 from gknb.text import fold
 
 _PUNCT = re.compile(r"[\s、,，.．:：;；()（）\[\]【】\"'“”‘’·\-—_/]+")
@@ -218,6 +218,7 @@ class RowRead:
     printed: str  # the numbers as printed
     options: list[tuple[str, ...]] = field(default_factory=list)  # readings that fit
     split: bool = False  # read by re-cutting run-together digits
+    orphans: int = 0  # numbers after the row that belong to no row
 
 
 def _pieces(chosen: Sequence[Tok]) -> list[Piece]:
@@ -248,17 +249,36 @@ def _number(text: str) -> float | None:
     return parse_value(text).value if text else 0
 
 
+def _join_signs(cells: list[str], extra: int) -> list[str]:
+    out: list[str] = []
+    for c in cells:
+        if extra and out and is_sign(out[-1]) and c[:1].isdigit():
+            out[-1] += c
+            extra -= 1
+        else:
+            out.append(c)
+    return out
+
+
 def read_row(toks: list[Tok], cand: Cand, width: int, check: Check | None) -> RowRead:
     chosen = take(toks, cand, width)
     printed = " ".join(t.text if t.text else "□" for t in chosen)
+    taken = {t.index for t in chosen}
+    orphans = sum(1 for i in cand.values if i not in taken and not toks[i].empty)
+    if orphans >= max(width, 2):  # a whole row's worth of numbers with no label: lost order
+        return RowRead(None, printed, orphans=orphans)
     pieces = _pieces(chosen)
     preferred: list[str] = []
     for p in pieces:
         preferred.extend(p.preferred if p.digits else (p.text,))
+    if len(preferred) > width:  # "减 51" printed with a space: the sign belongs to the number
+        preferred = _join_signs(preferred, len(preferred) - width)
     if len(preferred) == width:
         return RowRead(preferred, printed)
     if width == 1 and len({p for p in preferred if p}) == 1:
         return RowRead([next(p for p in preferred if p)], printed)  # a spanned cell repeated
+    if check is None and any(p.digits and p.text.strip("0") for p in pieces):
+        return RowRead(None, printed)  # no arithmetic to confirm a cut: never guess
     options, _ = readings(pieces, width, _number, check)
     if len(options) == 1:
         return RowRead(list(options[0]), printed, options, split=True)

@@ -16,6 +16,7 @@ _SIGN = r"(?:[+\-]|增加|减少|新增|增|减)"
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _PLACEHOLDER = r"(?:[/\\—–\-_~]+|无|空|N/A|n/a)"
 ATOM = rf"(?:{_SIGN}?{_NUMBER}(?:{_UNIT}|\({_UNIT}\))?|{_PLACEHOLDER}|减|增)"
+ATOM_RUN = rf"{ATOM}(?:\s+(?:{ATOM}|{_UNIT}))*"  # values printed one after another
 _ATOM = re.compile(ATOM)
 _UNIT_ONLY = re.compile(rf"{_UNIT}|\({_UNIT}\)")
 _SIGN_ONLY = re.compile(_SIGN)
@@ -47,13 +48,14 @@ def atoms(text: str) -> list[str] | None:
         if parts and _UNIT_ONLY.fullmatch(piece) and not _UNIT_ONLY.fullmatch(parts[-1]):
             parts[-1] += piece  # "281841.1 元": the unit belongs to the number before it
             continue
-        if parts and _SIGN_ONLY.fullmatch(parts[-1]) and piece[:1].isdigit():
-            parts[-1] += piece  # "减 51"
-            continue
         parts.append(piece)
     if all(_ATOM.fullmatch(p) for p in parts):
         return parts
     return None
+
+
+def is_sign(part: str) -> bool:
+    return bool(_SIGN_ONLY.fullmatch(part))
 
 
 def is_digits(part: str) -> bool:
