@@ -231,3 +231,14 @@ def test_settling_by_typing_a_reason_in_the_results_sheet(make_book, tmp_path):
     wb.save(path)
     findings = service.check_file(path).findings
     assert [f.settled for f in findings] == ["已电话核实，确为 0"]
+
+
+def test_marks_and_generated_text_state_live_side_by_side(make_book):
+    path = make_book("2021", {("T2_5", "license", "decisions"): "/"})
+    service.write_text(path)  # remembers the generated text in the hidden sheet
+    for _ in range(2):  # mark, then mark again (clears the earlier marks first)
+        findings = service.check_file(path).findings
+        service.mark_copy(path, path, findings)
+    assert service.clear_file(path) == len({f.cell for f in findings if f.cell})
+    again = service.write_text(path)
+    assert again.kept == []  # the remembered text survived marking and clearing

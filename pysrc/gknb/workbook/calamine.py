@@ -281,10 +281,11 @@ class CalamineSource:
             return self._date_styles
         custom: dict[int, str] = {}
         for tag in _NUMFMT.findall(xml):
-            fid = _NUMFMT_ID.search(tag)
-            code = re.search(rb'\bformatCode="([^"]*)"', tag)
-            if fid and code:
-                custom[int(fid.group(1))] = html.unescape(code.group(1).decode("utf-8"))
+            id_match = _NUMFMT_ID.search(tag)
+            code_match = re.search(rb'\bformatCode="([^"]*)"', tag)
+            if id_match and code_match:
+                code_text = html.unescape(code_match.group(1).decode("utf-8"))
+                custom[int(id_match.group(1))] = code_text
         styles: set[int] = set()
         start, end = xml.find(b"<cellXfs"), xml.find(b"</cellXfs>")
         if start >= 0 and end > start:

@@ -148,8 +148,11 @@ def _table_sheet(ws: Worksheet, fmt: Format, table: str) -> None:
     elif table == "T3":
         widths = {"A": 7, "B": 17, "C": 44} | {chr(68 + i): 11 for i in range(7)}
         ws.freeze_panes = a1(GRID_TOP + g.header_rows, 4)
-        for r in range(GRID_TOP + g.header_rows, GRID_TOP + g.n_rows):
-            ws.row_dimensions[r].height = 20
+        rows = fmt.block("T3").rows
+        for i, row in enumerate(rows):
+            # column C holds about 21 CJK characters per line; long items wrap
+            lines = -(-len(row.label) // 21) if row.group else 1
+            ws.row_dimensions[GRID_TOP + g.header_rows + i].height = 6 + 15 * lines
         ws.row_dimensions[GRID_TOP].height = 30
     else:
         widths = {a1(1, i + 1)[:-1]: 10 for i in range(g.n_cols)}
@@ -157,6 +160,12 @@ def _table_sheet(ws: Worksheet, fmt: Format, table: str) -> None:
         ws.row_dimensions[GRID_TOP + 2].height = 30
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
+    # printable on A4: one page wide
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait" if table == "T2" else "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{GRID_TOP}:{GRID_TOP + g.header_rows - 1}" if g.header_rows else None
 
 
 def _readme(ws: Worksheet, fmt: Format) -> None:

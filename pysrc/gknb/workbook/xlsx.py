@@ -162,7 +162,8 @@ def clear_marks(wb: Workbook) -> int:
     cleaned = 0
     if MARKS in wb.sheetnames:
         registry = wb[MARKS]
-        for sheet, coord, original in registry.iter_rows(min_row=2, values_only=True):
+        rows = registry.iter_rows(min_row=2, max_col=3, values_only=True)
+        for sheet, coord, original in rows:
             if not sheet or sheet not in wb.sheetnames or not coord:
                 continue
             cell = wb[sheet][coord]
@@ -172,7 +173,9 @@ def clear_marks(wb: Workbook) -> int:
                 except (ValueError, TypeError, KeyError):
                     cell.fill = PatternFill()
             cleaned += 1
-        registry.delete_rows(2, registry.max_row)
+        for row in registry.iter_rows(min_row=2, max_col=3):
+            for cell in row:  # columns A:C only; E holds the 生成说明文字 state
+                cell.value = None
     for ws in wb.worksheets:
         if ws.title in (MARKS,):
             continue
@@ -196,11 +199,14 @@ def apply_marks(wb: Workbook, findings: list[Finding]) -> int:
         ws.sheet_state = "veryHidden"
     registry = wb[MARKS]
     marks = plan_marks(findings)
+    next_row = 2
     for m in marks:
         if m.sheet not in wb.sheetnames:
             continue
         cell = wb[m.sheet].cell(m.row, m.col)
-        registry.append([m.sheet, cell.coordinate, _fill_json(cell.fill)])
+        for col, value in enumerate((m.sheet, cell.coordinate, _fill_json(cell.fill)), start=1):
+            registry.cell(next_row, col, value)
+        next_row += 1
         cell.fill = PatternFill("solid", fgColor=m.color)
         existing = cell.comment.text if cell.comment else None
         comment = Comment(merge_note(existing, m.note), "年报助手")
