@@ -452,3 +452,10 @@ def test_scrambled_table_is_one_finding_and_no_wrong_numbers() -> None:
         assert cell.value == src.value(key), key
     t3 = [f for f in got.structure if f.table.startswith("三")]
     assert len(t3) == 1 and "次序被打乱" in t3[0].message
+
+
+def test_ocr_letters_for_digits() -> None:
+    got = read_text(_with_row("1.本机关不掌握相关政府信息", "l  O  O  O  O  O  l"))
+    cols = got.format.block("T3").cols
+    assert [got.value(("T3", "r4_1", c.id)) for c in cols] == [1, 0, 0, 0, 0, 0, 1]
+    assert got.cells[("T3", "r4_1", "natural")].issue is None

@@ -21,6 +21,8 @@ _ATOM = re.compile(ATOM)
 _UNIT_ONLY = re.compile(rf"{_UNIT}|\({_UNIT}\)")
 _SIGN_ONLY = re.compile(_SIGN)
 _DIGITS = re.compile(r"\d+")
+_OCR = re.compile(r"[\dOolI〇]+")
+_OCR_MAP = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1"})
 _SPACE = re.compile(r"\s+")
 MAX_LABEL = 60  # folded length above which a cell is narrative, not a table label
 
@@ -45,6 +47,8 @@ def atoms(text: str) -> list[str] | None:
         return []
     parts: list[str] = []
     for piece in s.split(" "):
+        if _OCR.fullmatch(piece) and (any(c.isdigit() for c in piece) or len(piece) <= 3):
+            piece = piece.translate(_OCR_MAP)  # OCR: the letter O for 0, l for 1
         if parts and _UNIT_ONLY.fullmatch(piece) and not _UNIT_ONLY.fullmatch(parts[-1]):
             parts[-1] += piece  # "281841.1 元": the unit belongs to the number before it
             continue
