@@ -131,6 +131,7 @@ def markdown(report: Report) -> str:
 
 def text_layout(report: Report, style: str) -> str:
     """cells: one cell per line with a tab, blank line between rows (Word saved as text);
+    tabs: one row per line, cells separated by tabs (a web page copied from the browser);
     space: one row per line, cells two spaces apart (PDF text);
     stream: one cell per line, nothing between rows;
     runs: like space, but the numbers of table 三 and 四 rows printed without separators."""
@@ -144,6 +145,8 @@ def text_layout(report: Report, style: str) -> str:
                 labels = [c.text for c in row if not c.key and c.text]
                 if style == "cells":
                     out += [f"\t{t}" for t in texts] + [""]
+                elif style == "tabs":  # a web page's table copied from the browser
+                    out.append("\t".join(texts))
                 elif style == "stream":
                     out += [t for t in texts if t]
                 elif style == "runs" and table in ("T3", "T4") and numbers:
@@ -176,5 +179,38 @@ def write_docx(report: Report, path: Path) -> Path:
         for para in text.split("\n"):
             if para.strip():
                 doc.add_paragraph(para)
+    doc.save(str(path))
+    return path
+
+
+def html_in_layout_table(report: Report) -> str:
+    """Portals that put the whole article in one cell of a page-layout table."""
+    return (
+        '<html><head><meta charset="utf-8"></head><body><table width="100%"><tr>'
+        '<td class="nav">首页</td></tr><tr><td class="article">'
+        f"{html_body(report)}</td></tr></table></body></html>"
+    )
+
+
+def write_docx_in_layout_table(report: Report, path: Path) -> Path:
+    """A Word file whose whole body sits in a one-cell table, the statutory tables nested."""
+    import docx
+
+    doc = docx.Document()
+    outer = doc.add_table(rows=1, cols=1).cell(0, 0)
+    outer.paragraphs[0].text = title(report)
+    for heading, table, text in parts(report):
+        outer.add_paragraph(heading)
+        if table:
+            g = grid(report.format, table)
+            t = outer.add_table(rows=g.n_rows, cols=g.n_cols)
+            for c in g.cells:
+                if c.rowspan > 1 or c.colspan > 1:
+                    t.cell(c.row, c.col).merge(t.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+            for c in g.cells:
+                t.cell(c.row, c.col).text = raw_text(report, c)
+        for para in text.split("\n"):
+            if para.strip():
+                outer.add_paragraph(para)
     doc.save(str(path))
     return path

@@ -56,11 +56,17 @@ def assert_same(src: Report, got: Report, raws: bool = True) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
-@pytest.mark.parametrize("layout", ["html", "script", "markdown", "cells"])
-def test_layouts_keep_every_cell(name: str, layout: str) -> None:
+@pytest.mark.parametrize(
+    "layout", ["html", "script", "html-layout", "markdown", "cells", "tabs", "docx-layout"]
+)
+def test_layouts_keep_every_cell(name: str, layout: str, tmp_path: Path) -> None:
     src = SOURCES[name]
     if layout == "html":
         got = parse_rows(html_rows(L.html_page(src).encode("utf-8")))
+    elif layout == "html-layout":
+        got = parse_rows(html_rows(L.html_in_layout_table(src).encode("utf-8")))
+    elif layout == "docx-layout":
+        got = read_report(L.write_docx_in_layout_table(src, tmp_path / "nested.docx"))
     elif layout == "script":
         got = parse_rows(html_rows(L.html_in_script(src).encode("utf-8")))
     elif layout == "markdown":
