@@ -31,7 +31,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from gknb.review.generate import MANIFEST, generate, load_manifest, reader_available, score
+from gknb.review.generate import (
+    MANIFEST,
+    Score,
+    generate,
+    load_manifest,
+    reader_available,
+    score,
+)
 
 CACHE = Path(tempfile.gettempdir()) / "gknb-bench-review"
 SEED = 11
@@ -117,7 +124,7 @@ def openpyxl_open_ms(folder: Path, sample: int = 30) -> float:
     return (time.perf_counter() - started) / len(files) * 1000
 
 
-def scored(folder: Path, lines: Path):  # type: ignore[no-untyped-def]
+def scored(folder: Path, lines: Path) -> Score:
     findings = {}
     for line in lines.read_text("utf-8").splitlines():
         d = json.loads(line)

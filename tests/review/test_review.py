@@ -270,7 +270,7 @@ def test_interrupt_while_checking_leaves_no_summary(book, tmp_path, monkeypatch)
     real = run.check_one
 
     def interrupted(task):
-        if task.index == 1:
+        if task.pos == 1:
             raise KeyboardInterrupt
         return real(task)
 
@@ -401,6 +401,15 @@ def test_cli_clean_folder_exits_0_and_errors_exit_1(book, tmp_path):
     bad[("T4", "all", "la_total")] += 1
     book("b.xlsx", values=bad)
     assert cli.main(["review", str(book.folder), "-o", str(tmp_path / "2.xlsx")]) == 1
+
+
+def test_an_earlier_summary_in_the_folder_is_skipped(book):
+    book("a.xlsx")
+    review([book.folder], book.folder / "汇总.xlsx", jobs=1)
+    outcome = review([book.folder], book.folder / "汇总2.xlsx", jobs=1)
+    assert [Path(e.path).name for e in outcome.entries] == ["a.xlsx"]
+    assert outcome.skipped_summaries == 1
+    assert outcome.exit_status == 0
 
 
 def test_empty_folder(tmp_path):

@@ -42,6 +42,7 @@ class Outcome:
     rechecked: int  # reports checked again against last year's
     skipped_other: int
     skipped_backup: int
+    skipped_summaries: int = 0
     fallbacks: list[tuple[str, str]] = field(default_factory=list)  # workbooks read by openpyxl
     sheet_rows: dict[str, int] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step
@@ -110,7 +111,7 @@ def check_output(output: Path, force: bool) -> None:
 
 def _entry(result: FileResult, display: str, offset: int) -> Entry:
     return Entry(
-        index=result.index,
+        index=result.pos,
         path=result.path,
         display=display,
         error=result.error,
@@ -122,6 +123,7 @@ def _entry(result: FileResult, display: str, offset: int) -> Entry:
         counts=result.counts,
         has_errors=result.has_errors,
         offset=offset,
+        skipped=result.skipped,
     )
 
 
@@ -156,7 +158,7 @@ def review(
             slots: list[Entry | None] = [None] * len(tasks)
             progress.start("校验", len(tasks))
             for done, result in enumerate(runner.run(tasks), start=1):
-                slots[result.index] = _entry(result, displays[result.index], spool.put(result))
+                slots[result.pos] = _entry(result, displays[result.pos], spool.put(result))
                 progress.update(done)
             progress.finish()
             entries = [e for e in slots if e is not None]
@@ -180,19 +182,23 @@ def review(
             ]
             progress.start("跨年度校验", len(again))
             for done, result in enumerate(runner.run(again), start=1):
-                notes = entries[result.index].notes
-                entry = _entry(result, displays[result.index], spool.put(result))
-                earlier = entries[pairs[result.index]]
+                notes = entries[result.pos].notes
+                entry = _entry(result, displays[result.pos], spool.put(result))
+                earlier = entries[pairs[result.pos]]
                 entry.notes = [
                     *notes,
                     f"已对照上年报告 {earlier.display}（{earlier.year}年度）做跨年度校验",
                 ]
-                entries[result.index] = entry
+                entries[result.pos] = entry
                 progress.update(done)
             progress.finish()
             worker_rss = runner.worker_rss_kb
         phases["cross_year"] = time.perf_counter() - started - sum(phases.values())
 
+        summaries = sum(1 for e in entries if e.skipped)
+        entries = [e for e in entries if not e.skipped]
+        if not entries:
+            raise GknbError("只找到了年报助手生成的汇总工作簿，没有要校验的年报。")
         outcome = Outcome(
             entries=entries,
             output=None,
@@ -201,6 +207,7 @@ def review(
             rechecked=len(again),
             skipped_other=found.skipped_other,
             skipped_backup=found.skipped_backup,
+            skipped_summaries=summaries,
             fallbacks=[(e.display, e.reader) for e in entries if e.reader.startswith("openpyxl")],
             phases=phases,
         )
@@ -261,6 +268,8 @@ def summary_lines(outcome: Outcome) -> list[str]:
         skipped.append(f"{outcome.skipped_other} 个其他类型的文件")
     if outcome.skipped_backup:
         skipped.append(f"{outcome.skipped_backup} 个备份文件（*.备份.xlsx）")
+    if outcome.skipped_summaries:
+        skipped.append(f"{outcome.skipped_summaries} 个以前生成的汇总工作簿")
     if skipped:
         lines.append(f"已跳过{'和'.join(skipped)}。")
     if outcome.output is not None:

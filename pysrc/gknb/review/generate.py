@@ -214,7 +214,9 @@ def inject(
 # ---- files ---------------------------------------------------------------------------------
 
 
-def write_workbook(path: Path, version: str, agency: str, year: int, values: Mapping[Key, Any]):
+def write_workbook(
+    path: Path, version: str, agency: str, year: int, values: Mapping[Key, Any]
+) -> None:
     from gknb.workbook.contract import META, template_locations
     from gknb.workbook.marks import parse_address
     from gknb.workbook.template import build_workbook

@@ -21,7 +21,8 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import zipfile
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
@@ -36,7 +37,7 @@ BACKUP_MARK = ".备份"  # gknb fill keeps NAME.备份.xlsx beside the workbook
 
 
 class Task(NamedTuple):
-    index: int
+    pos: int  # position in the list of files
     path: str
     prior: dict[str, Any] | None = None  # last year's figures (Prior fields) to check against
 
@@ -44,7 +45,7 @@ class Task(NamedTuple):
 class FileResult(NamedTuple):
     """Everything the parent needs about one checked file, as plain data."""
 
-    index: int
+    pos: int
     path: str
     error: str | None = None  # why the file could not be read (None: it was)
     agency: str = ""
@@ -58,6 +59,7 @@ class FileResult(NamedTuple):
     values: tuple[int | float | None, ...] = ()  # every number, in format.keys() order
     prior: dict[str, Any] | None = None  # this report as last year's figures for the next year
     prior_source: str = ""  # the file whose figures were used as last year's, if any
+    skipped: bool = False  # not a report: a summary an earlier review wrote
 
 
 class Collected(NamedTuple):
@@ -128,6 +130,20 @@ def _read(path: Path) -> tuple[Any, str]:
     return service.read_any(path), "reader"
 
 
+def is_summary(path: Path) -> bool:
+    """A summary workbook written by gknb review (reviewing a folder twice must not check it)."""
+    from gknb.review.summary import SUMMARY_TITLE
+
+    if path.suffix.lower() != ".xlsx":
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            core = zf.read("docProps/core.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return SUMMARY_TITLE.encode("utf-8") in core
+
+
 def check_one(task: Task) -> FileResult:
     """Read and check one file; never raises (a failure is the result's error)."""
     from gknb import service
@@ -135,13 +151,15 @@ def check_one(task: Task) -> FileResult:
     from gknb.rules import counts
 
     path = Path(task.path)
+    if is_summary(path):
+        return FileResult(task.pos, task.path, error="汇总工作簿，不是年报", skipped=True)
     try:
         report, reader = _read(path)
     except GknbError as exc:
-        return FileResult(task.index, task.path, error=str(exc))
+        return FileResult(task.pos, task.path, error=str(exc))
     except Exception as exc:  # a file no reader anticipated: this file only
         return FileResult(
-            task.index, task.path, error=f"{path.name} 无法读取（{type(exc).__name__}: {exc}）。"
+            task.pos, task.path, error=f"{path.name} 无法读取（{type(exc).__name__}: {exc}）。"
         )
     prior_source = ""
     if task.prior is not None:
@@ -152,14 +170,14 @@ def check_one(task: Task) -> FileResult:
         as_prior = service.prior_from(report)
     except Exception as exc:
         return FileResult(
-            task.index,
+            task.pos,
             task.path,
             error=f"{path.name} 校验时出现内部错误（{type(exc).__name__}: {exc}），"
             f"请把此文件发给技术支持。",
         )
     c = counts(findings)
     return FileResult(
-        index=task.index,
+        pos=task.pos,
         path=task.path,
         agency=report.agency,
         year=report.year,
@@ -242,7 +260,7 @@ def _work(chunk: list[Task]) -> tuple[list[FileResult], int]:
     for task in chunk:
         if _BOARD is not None:
             _BOARD.started[_SLOT] = time.time()
-            _BOARD.files[_SLOT] = task.index
+            _BOARD.files[_SLOT] = task.pos
         results.append(check_one(task))
         if _BOARD is not None:
             _BOARD.files[_SLOT] = -1
@@ -252,7 +270,7 @@ def _work(chunk: list[Task]) -> tuple[list[FileResult], int]:
 def crashed(task: Task) -> FileResult:
     name = Path(task.path).name
     return FileResult(
-        task.index,
+        task.pos,
         task.path,
         error=f"{name} 检查时程序异常退出（文件可能已损坏或过大），请在 Excel/Word 中打开"
         f"并另存一份后再试，或把此文件发给技术支持。",
@@ -262,7 +280,7 @@ def crashed(task: Task) -> FileResult:
 def timed_out(task: Task, seconds: float) -> FileResult:
     name = Path(task.path).name
     return FileResult(
-        task.index,
+        task.pos,
         task.path,
         error=f"{name} 检查超过 {seconds:.0f} 秒仍未完成，已跳过（文件可能过大，如扫描版 PDF）。"
         f"请另存为较小的文件，或单独用 gknb check 检查它。",
@@ -315,7 +333,7 @@ class Runner:
                 yield check_one(task)
             return
         size = max(1, min(12, math.ceil(len(tasks) / (self.jobs * 6))))
-        by_index = {t.index: t for t in tasks}
+        by_index = {t.pos: t for t in tasks}
         todo = [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
         while todo:
             lost, busy, overdue = yield from self._round(todo)
@@ -325,16 +343,18 @@ class Runner:
             for index in overdue:
                 yield timed_out(by_index[index], self.timeout)
             suspects = {i for i in busy if i not in overdue}
-            for task in (t for t in lost if t.index in suspects):
+            for task in (t for t in lost if t.pos in suspects):
                 yield self._alone(task)
-            rest = [t for t in lost if t.index not in suspects and t.index not in overdue]
+            rest = [t for t in lost if t.pos not in suspects and t.pos not in overdue]
             if rest and not suspects and not overdue:  # the culprit is unknown: one at a time
                 for task in rest:
                     yield self._alone(task)
                 rest = []
             todo = [rest[i : i + size] for i in range(0, len(rest), size)]
 
-    def _round(self, chunks: list[list[Task]]) -> Iterator[FileResult]:
+    def _round(
+        self, chunks: list[list[Task]]
+    ) -> Generator[FileResult, None, tuple[list[Task], set[int], set[int]]]:
         """Submit every chunk and yield results. Returns the tasks lost to a broken pool, the
         files the workers were on when it broke, and the files given up for taking too long."""
         if self._pool is None:
@@ -367,7 +387,7 @@ class Runner:
                 except Exception as exc:  # a result that cannot cross the process boundary
                     for task in chunk:
                         yield FileResult(
-                            task.index,
+                            task.pos,
                             task.path,
                             error=f"{Path(task.path).name} 校验时出现内部错误（{exc}），"
                             f"请把此文件发给技术支持。",
@@ -396,6 +416,9 @@ class Runner:
 
 
 def default_jobs() -> int:
+    """The CPUs this process may use (a container's limit, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1
 
 

@@ -29,6 +29,7 @@ FINDING_COLUMNS = (
 DATA_FIXED = ("文件", "机关", "年度", "格式")
 RULE_COLUMNS = ("规则", "级别", "名称", "检查什么", "示例")
 TOTAL_LABEL = "合计"
+SUMMARY_TITLE = "政府信息公开年报汇总（年报助手 gknb review 生成）"  # a review skips its own output
 
 
 @dataclass(slots=True)
@@ -48,6 +49,7 @@ class Entry:
     has_errors: bool = False
     notes: list[str] = field(default_factory=list)
     offset: int = -1  # where its findings and figures are in the spool
+    skipped: bool = False  # a summary workbook an earlier review wrote: not a report
 
     @property
     def status(self) -> str:
@@ -192,7 +194,9 @@ def _plain(value: Any) -> Any:
 class _Sheet:
     """A write-only sheet with a styled header, frozen first row and column widths."""
 
-    def __init__(self, wb: Any, title: str, columns: Sequence[str], widths: Sequence[float]):
+    def __init__(
+        self, wb: Any, title: str, columns: Sequence[str], widths: Sequence[float]
+    ) -> None:
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment, Font, PatternFill
         from openpyxl.utils import get_column_letter
@@ -251,12 +255,14 @@ def write_summary(
     frame = overview_frame(entries)
     order = [entries[i] for i in frame["_entry"]]
     wb = Workbook(write_only=True)
+    wb.properties.title = SUMMARY_TITLE
+    wb.properties.creator = "年报助手"
 
     overview = _Sheet(wb, "总览", OVERVIEW_COLUMNS, (40, 30, 7, 8, 6, 6, 6, 9, 70))
     for values in frame[list(OVERVIEW_COLUMNS)].itertuples(index=False):
-        row = [None if _missing(v) else _plain(v) for v in values]
-        color = STATUS_FILL[row[7]]
-        overview.append(row, {i: color for i in range(len(row))})
+        cells = [None if _missing(v) else _plain(v) for v in values]
+        color = STATUS_FILL[str(cells[7])]
+        overview.append(cells, {i: color for i in range(len(cells))})
     overview.finish()
 
     details = _Sheet(
@@ -289,13 +295,13 @@ def write_summary(
                     ],
                     {1: SEVERITY_FILL.get(f["severity"], "FFFFFF")},
                 )
-            row: list[Any] = [None] * len(layout.keys)
+            figures: list[Any] = [None] * len(layout.keys)
             for pos, value in zip(layout.positions[entry.version], values, strict=True):
-                row[pos] = value
+                figures[pos] = value
                 if value is not None:
                     totals[pos] += value
                     counted[pos] = True
-            data.append([entry.display, entry.agency, entry.year, f"{entry.version}版", *row])
+            data.append([entry.display, entry.agency, entry.year, f"{entry.version}版", *figures])
         if progress is not None:
             progress(done)
     reports = data.rows - 1
