@@ -20,6 +20,10 @@ Public Sub GknbOnExportWord(control As IRibbonControl)
     GknbExportWord
 End Sub
 
+Public Sub GknbOnWriteText(control As IRibbonControl)
+    GknbWriteText
+End Sub
+
 Public Sub GknbOnHelp(control As IRibbonControl)
     GknbHelp
 End Sub
@@ -38,6 +42,10 @@ End Sub
 
 Public Sub GknbExportWord()
     RunCommand "export"
+End Sub
+
+Public Sub GknbWriteText()
+    RunCommand "text"
 End Sub
 
 Public Sub GknbHelp()

@@ -498,3 +498,46 @@ def test_options_a_newer_launcher_adds_are_ignored(
         excel.main(["help", "stray", *ARGS])
     assert exc.value.code == excel.EXIT_INTERNAL
     assert "多余的参数 stray" in capsys.readouterr().err
+
+
+def test_text_writes_generated_narrative_and_keeps_clerk_text(
+    xw: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gknb.textgen import generate
+    from gknb.workbook.contract import GENERATED, META
+
+    wb = _filled(seed=11)
+    code, out, err, book = run(xw, wb, ["text"], capsys)
+    assert (code, err) == (0, "")
+    names = wb.sheetnames
+    writes = {}
+    for a in actions(book):
+        assert a["func"] == "setValues", a
+        for i, row in enumerate(a["values"]):
+            for j, v in enumerate(row):
+                writes[
+                    (names[a["sheet_position"]], a["start_row"] + 1 + i, a["start_column"] + 1 + j)
+                ] = v
+    path_texts = generate(service.read_workbook(_saved(wb)))
+    for part in ("3", "4"):
+        sheet, row, col, _ = META[f"GK_TEXT_{part}"]
+        assert writes[(sheet, row, col)] == path_texts[part]
+        assert writes[GENERATED[part]] == path_texts[part]
+    # a clerk rewrote part 四: it is kept, part 三 is refreshed
+    sheet, row, col, _ = META["GK_TEXT_4"]
+    wb[sheet].cell(row, col).value = "本机关自己写的说明。"
+    code, out, _, book = run(xw, wb, ["text"], capsys)
+    assert code == 0 and "未覆盖" in out
+    written = {
+        (names[a["sheet_position"]], a["start_row"] + 1, a["start_column"] + 1)
+        for a in actions(book)
+    }
+    assert (sheet, row, col) not in written
+
+
+def _saved(wb: openpyxl.Workbook) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "book.xlsx"
+    wb.save(path)
+    return path

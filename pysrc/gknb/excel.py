@@ -50,7 +50,7 @@ from gknb.workbook.marks import merge_note, parse_address, plan_marks, result_ro
 from gknb.workbook.reader import NameError_
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_INTERNAL, EXIT_CONFIRM = 0, 1, 2, 3
-COMMANDS = ("check", "fill", "clear", "export", "help")
+COMMANDS = ("check", "fill", "clear", "export", "text", "help")
 RESULTS_FIRST_ROW = 3
 REGISTRY_HEADERS = ("工作表", "单元格", "原填充")
 _A1 = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
@@ -520,6 +520,50 @@ def cmd_export(book: Any, args: argparse.Namespace) -> Outcome:
     return Outcome(EXIT_OK, "\n".join(lines))
 
 
+def cmd_text(book: Any, args: argparse.Namespace) -> Outcome:
+    """生成说明文字: the sentences of parts 三 and 四 into their own cells of 正文."""
+    from gknb.textgen import MissingFigures, generate, plan_writes
+    from gknb.workbook.contract import GENERATED, TEXT_NAMES
+    from gknb.workbook.reader import read_book
+
+    src = XlwingsSource(book)
+    report = read_book(src, str(book.fullname))
+    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
+    if blocking:
+        raise GknbError(f"无法生成说明文字：{blocking[0].message}")
+    try:
+        texts = generate(report)
+    except MissingFigures as exc:
+        raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None
+    targets: dict[str, tuple[str, int, int]] = {}
+    for part in texts:
+        ref = src.name_ref(TEXT_NAMES[part])
+        if ref is None:
+            raise GknbError(
+                f"找不到“正文”中放说明文字的单元格（{TEXT_NAMES[part]}），请用新版模板重新生成工作簿。"
+            )
+        targets[part] = (ref.sheet, ref.r1, ref.c1)
+    current = {p: src.read(Ref(t[0], t[1], t[2], t[1], t[2]))[0][0] for p, t in targets.items()}
+    remembered = {}
+    for part, (sheet, row, col) in GENERATED.items():
+        if _sheet(book, sheet) is not None:
+            remembered[part] = src.read(Ref(sheet, row, col, row, col))[0][0]
+    write, kept = plan_writes(texts, current, remembered)
+    cells: dict[tuple[str, int, int], object] = {}
+    for part, text in write.items():
+        cells[targets[part]] = text
+        if part in remembered:
+            cells[GENERATED[part]] = text
+    with _screen_frozen(book):
+        write_values(book, cells)
+    lines = ["已把第三、四部分的说明文字写入“正文”工作表。" if write else ""]
+    if kept:
+        lines.append(
+            "“正文”中的说明文字已被您修改过，未覆盖；新生成的文字可用命令 gknb text 查看。"
+        )
+    return Outcome(EXIT_OK, "".join(lines))
+
+
 def cmd_help(book: Any, args: argparse.Namespace) -> Outcome:
     sheet = _sheet(book, README)
     if sheet is None:
@@ -534,6 +578,7 @@ COMMAND_FUNCS: dict[str, Callable[[Any, argparse.Namespace], Outcome]] = {
     "fill": cmd_fill,
     "clear": cmd_clear,
     "export": cmd_export,
+    "text": cmd_text,
     "help": cmd_help,
 }
 

@@ -155,7 +155,7 @@ class TextResult:
 def write_text(path: Path) -> TextResult:
     """生成说明文字: write the standard sentences of parts 三 and 四 into their own cells of
     正文, never over text the clerk wrote there (that text is kept and the new one offered)."""
-    from gknb.textgen import MissingFigures, generate
+    from gknb.textgen import MissingFigures, generate, plan_writes
     from gknb.workbook.contract import GENERATED, META, TEXT_NAMES
     from gknb.workbook.xlsx import open_workbook, refuse_if_open, save_atomic
 
@@ -171,19 +171,18 @@ def write_text(path: Path) -> TextResult:
     except MissingFigures as exc:
         raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None
     wb = open_workbook(path)
-    written, kept = [], []
-    for part, text in texts.items():
-        sheet, row, col, _ = META[TEXT_NAMES[part]]
-        state_sheet, srow, scol = GENERATED[part]
+    places = {part: (META[TEXT_NAMES[part]], GENERATED[part]) for part in texts}
+    for (sheet, *_), (state_sheet, *_) in places.values():
         if sheet not in wb.sheetnames or state_sheet not in wb.sheetnames:
             raise GknbError("工作簿缺少“正文”工作表，请从模板重新生成。")
-        cell, state = wb[sheet].cell(row, col), wb[state_sheet].cell(srow, scol)
-        current = str(cell.value or "").strip()
-        if current in ("", text, str(state.value or "").strip()):
-            cell.value, state.value = text, text
-            written.append(part)
-        else:
-            kept.append(part)
+    current = {p: wb[m[0]].cell(m[1], m[2]).value for p, (m, _) in places.items()}
+    remembered = {p: wb[g[0]].cell(g[1], g[2]).value for p, (_, g) in places.items()}
+    write, kept = plan_writes(texts, current, remembered)
+    for part, text in write.items():
+        (sheet, row, col, _), (state_sheet, srow, scol) = places[part]
+        wb[sheet].cell(row, col).value = text
+        wb[state_sheet].cell(srow, scol).value = text
+    written = list(write)
     if written:
         save_atomic(wb, path, backup=True)
     return TextResult(texts, written, kept)

@@ -112,3 +112,19 @@ def part4(report: Report) -> str:
 def generate(report: Report) -> dict[str, str]:
     """Generated text of parts 三 and 四, keyed like Report.texts ("3", "4")."""
     return {"3": part3(report), "4": part4(report)}
+
+
+def plan_writes(
+    texts: dict[str, str], current: dict[str, object], remembered: dict[str, object]
+) -> tuple[dict[str, str], list[str]]:
+    """Which parts may be written: a cell that is empty, already holds the new text, or still
+    holds the text written last time. Anything else is the clerk's own text and is kept."""
+    write: dict[str, str] = {}
+    kept: list[str] = []
+    for part, text in texts.items():
+        now = str(current.get(part) or "").strip()
+        if now in ("", text, str(remembered.get(part) or "").strip()):
+            write[part] = text
+        else:
+            kept.append(part)
+    return write, kept
