@@ -17,7 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -230,6 +230,7 @@ def write_results(wb: Workbook, findings: list[Finding], summary: str) -> None:
     for i, row in enumerate(result_rows(findings), start=3):
         for j, value in enumerate(row, start=1):
             ws.cell(i, j, value)
+        ws.cell(i, 10).alignment = Alignment(wrap_text=True, vertical="top")
         f = findings[i - 3]
         if not f.settled:
             ws.cell(i, 2).fill = PatternFill("solid", fgColor=COLORS[f.severity.value])
