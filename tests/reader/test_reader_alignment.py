@@ -358,11 +358,14 @@ def test_missing_part_and_numbered_list_inside_a_part() -> None:
         ("# 阜新市生态环境局 2020 年度政府 信息公开工作报告", "阜新市生态环境局", 2020),
         ("某某市人民政府办公室关于2021年度政府信息公开工作年度报告", "某某市人民政府办公室", 2021),
         ("某某县某某局\n2023年政府信息公开工作年度报告", "某某县某某局", 2023),
+        ("某某县某某局二〇二三年政府信息公开工作年度报告", "某某县某某局", 2023),
+        ("2023年度某某县某某局政府信息公开工作年度报告", "某某县某某局", 2023),
+        ("2023年政府信息公开工作年度报告", "某某县某某局", 2023),  # from the signature
     ],
 )
 def test_title(first: str, agency: str, year: int) -> None:
     lines = text("2021", "space").splitlines()
-    t = "\n".join([first, *lines[2:]])
+    t = "\n".join([first, *lines[2:], "", "某某县某某局", "2024年1月20日"])
     got = read_text(t)
     assert (got.agency, got.year) == (agency, year)
 
@@ -459,3 +462,10 @@ def test_ocr_letters_for_digits() -> None:
     cols = got.format.block("T3").cols
     assert [got.value(("T3", "r4_1", c.id)) for c in cols] == [1, 0, 0, 0, 0, 0, 1]
     assert got.cells[("T3", "r4_1", "natural")].issue is None
+
+
+def test_row_named_just_total() -> None:
+    """A report printing （七）总计 as plain 总计 (also the header's column name)."""
+    got = read_text(text("2021", "space").replace("（七）总计  5", "总计  5"))
+    same(got, source())
+    assert r13(got) == []

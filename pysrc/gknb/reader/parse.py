@@ -182,8 +182,10 @@ class Parser:
             if not c.values:
                 continue
             last = self.toks[c.labels[-1]].folded
-            if only_words(last, header) or "勾稽关系" in last or _T2_TITLE.match(last):
+            if "勾稽关系" in last or _T2_TITLE.match(last):
                 continue
+            if only_words(last, header) and (not out or self._blank(c)):
+                continue  # a header cell over empty layout cells, not a row named 总计/其他
             out.append(c)
         return out
 

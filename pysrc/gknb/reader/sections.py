@@ -211,8 +211,25 @@ def resolve(kept: list[Heading]) -> Parts:
     return Parts(findings, part_of)
 
 
-_TITLE = re.compile(r"^(.*?)(\d{4})\s*年\s*度?\s*(?:的)?\s*(?:政府信息公开|政务公开|信息公开)")
+_TITLE = re.compile(
+    r"^(.*?)(\d{4})\s*年\s*度?\s*(?:的)?\s*(.{0,30}?)(?:政府信息公开|政务公开|信息公开)"
+)
+_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
+_CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_DATE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日$")
 _PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*[至到—\-~]+\s*\1\s*年\s*12\s*月\s*31\s*日")
+
+
+def signature(toks: list[Tok]) -> str:
+    """The agency named above the date at the end of the report (落款)."""
+    lines = [squash(t.text).replace(" ", "") for t in toks if t.text and t.kind is Kind.LABEL]
+    for n in range(len(lines) - 1, max(len(lines) - 6, 0), -1):
+        if _DATE.match(lines[n]) and n > 0:
+            name = lines[n - 1]
+            if 2 <= len(name) <= 30 and not re.search(r"[，。：:；]", name):
+                return name
+            return ""
+    return ""
 
 
 def title(toks: list[Tok], stop: int) -> tuple[str, int | None, set[int]]:
@@ -223,22 +240,23 @@ def title(toks: list[Tok], stop: int) -> tuple[str, int | None, set[int]]:
             rows.setdefault(t.row, []).append(t)
     lines = [(squash("".join(t.text for t in ts)), ts) for ts in rows.values()][:12]
     for n, (s, ts) in enumerate(lines):
-        m = _TITLE.match(s.lstrip("#").replace(" ", ""))
+        flat = _CN_YEAR.sub(
+            lambda y: y.group(0).translate(_CN_DIGIT), s.lstrip("#").replace(" ", "")
+        )
+        m = _TITLE.match(flat)
         if not m or "报告" not in s:
             continue
         year = int(m.group(2))
-        agency = m.group(1).strip()
+        agency = (m.group(1).strip() or m.group(3).strip()).removesuffix("关于")
         used = {t.index for t in ts}
-        if agency.endswith("关于"):
-            agency = agency[:-2]
         if not agency and n > 0:
             p, prev = lines[n - 1]
             if p and len(p) <= 40 and "。" not in p and not p.endswith(("：", ":")):
                 agency = p.replace(" ", "")
                 used |= {t.index for t in prev}
-        return agency, year, used
+        return agency or signature(toks), year, used
     for t in toks:
         m = _PERIOD.search(t.text)
         if m:
-            return "", int(m.group(1)), set()
-    return "", None, set()
+            return signature(toks), int(m.group(1)), set()
+    return signature(toks), None, set()
