@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from gknb import service
 from gknb.errors import GknbError
 from gknb.model import Finding, Severity
 from gknb.workbook.contract import (
@@ -466,13 +467,9 @@ def cmd_check(book: Any, args: argparse.Namespace) -> Outcome:
 
 
 def cmd_fill(book: Any, args: argparse.Namespace) -> Outcome:
-    from gknb.totals import compute_totals
 
     report = _read(book)
-    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
-    if blocking:
-        raise GknbError(f"无法填充合计：{blocking[0].message}")
-    changes = [c for c in compute_totals(report) if c.key in report.locations]
+    changes = service.total_changes(report)
     writes: dict[tuple[str, int, int], object] = {}
     for c in changes:
         if c.changed:
@@ -522,19 +519,12 @@ def cmd_export(book: Any, args: argparse.Namespace) -> Outcome:
 
 def cmd_text(book: Any, args: argparse.Namespace) -> Outcome:
     """生成说明文字: the sentences of parts 三 and 四 into their own cells of 正文."""
-    from gknb.textgen import MissingFigures, generate, plan_writes
+    from gknb.textgen import plan_writes
     from gknb.workbook.contract import GENERATED, TEXT_NAMES
     from gknb.workbook.reader import read_book
 
     src = XlwingsSource(book)
-    report = read_book(src, str(book.fullname))
-    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
-    if blocking:
-        raise GknbError(f"无法生成说明文字：{blocking[0].message}")
-    try:
-        texts = generate(report)
-    except MissingFigures as exc:
-        raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None
+    texts = service.narrative(read_book(src, str(book.fullname)))
     targets: dict[str, tuple[str, int, int]] = {}
     for part in texts:
         ref = src.name_ref(TEXT_NAMES[part])

@@ -91,6 +91,30 @@ def check_file(path: Path, prior: Path | None = None) -> CheckResult:
     return CheckResult(path, report, check(report))
 
 
+def require_tables(report: Report, action: str) -> None:
+    """Totals and generated text need tables 三 and 四 read intact."""
+    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
+    if blocking:
+        raise GknbError(f"无法{action}：{blocking[0].message}")
+
+
+def total_changes(report: Report) -> list[TotalChange]:
+    """填充合计 for any adapter: every total cell the book has, with its new value."""
+    require_tables(report, "填充合计")
+    return [c for c in compute_totals(report) if c.key in report.locations]
+
+
+def narrative(report: Report) -> dict[str, str]:
+    """生成说明文字 for any adapter: the texts of parts 三 and 四, or a Chinese error."""
+    from gknb.textgen import MissingFigures, generate
+
+    require_tables(report, "生成说明文字")
+    try:
+        return generate(report)
+    except MissingFigures as exc:
+        raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None
+
+
 def mark_copy(path: Path, out: Path, findings: list[Finding], force: bool = False) -> int:
     """Write a copy of the workbook with every finding marked. Returns the cells marked."""
     from gknb.workbook.marks import summary
@@ -155,21 +179,14 @@ class TextResult:
 def write_text(path: Path) -> TextResult:
     """生成说明文字: write the standard sentences of parts 三 and 四 into their own cells of
     正文, never over text the clerk wrote there (that text is kept and the new one offered)."""
-    from gknb.textgen import MissingFigures, generate, plan_writes
+    from gknb.textgen import plan_writes
     from gknb.workbook.contract import GENERATED, META, TEXT_NAMES
     from gknb.workbook.xlsx import open_workbook, refuse_if_open, save_atomic
 
     if not is_workbook(path):
         raise GknbError(f"生成说明文字只能用于 Excel 工作簿，{path.name} 不是工作簿。")
     refuse_if_open(path)
-    report = read_workbook(path)
-    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
-    if blocking:
-        raise GknbError(f"无法生成说明文字：{blocking[0].message}")
-    try:
-        texts = generate(report)
-    except MissingFigures as exc:
-        raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None
+    texts = narrative(read_workbook(path))
     wb = open_workbook(path)
     places = {part: (META[TEXT_NAMES[part]], GENERATED[part]) for part in texts}
     for (sheet, *_), (state_sheet, *_) in places.values():
@@ -213,10 +230,7 @@ def fill_file(path: Path) -> FillResult:
         raise GknbError(f"填充合计只能用于 Excel 工作簿，{path.name} 不是工作簿。")
     refuse_if_open(path)
     report = read_workbook(path)
-    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
-    if blocking:
-        raise GknbError(f"无法填充合计：{blocking[0].message}")
-    changes = [c for c in compute_totals(report) if c.key in report.locations]
+    changes = total_changes(report)
     written = 0
     if any(c.changed for c in changes):
         wb = open_workbook(path)
