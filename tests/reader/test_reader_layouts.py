@@ -182,6 +182,10 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name in WORD_SOURCES:
         docs.append(L.write_docx(SOURCES[name], folder / f"{name}.own.docx"))
         docs.append(_export(SOURCES[name], folder / f"{name}.export.docx"))
+        if name not in HAS_BLANKS:  # a PDF without ruled tables: only text to read
+            text = folder / f"{name}.plain.txt"
+            text.write_text(L.text_layout(SOURCES[name], "space"), encoding="utf-8")
+            docs.append(text)
     profile = (folder / "lo-profile").as_uri()
     subprocess.run(
         ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
@@ -191,10 +195,18 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {p.stem: p for p in folder.glob("*.pdf")}
 
 
+PDF_CASES = [
+    (name, kind)
+    for name in WORD_SOURCES
+    for kind in ("own", "export", "plain")
+    if not (kind == "plain" and name in HAS_BLANKS)  # blanks cannot be printed as plain text
+]
+
+
 @needs("soffice")
-@pytest.mark.parametrize("name", WORD_SOURCES)
-@pytest.mark.parametrize("kind", ["own", "export"])
+@pytest.mark.parametrize(("name", "kind"), PDF_CASES)
 def test_pdf_from_word(name: str, kind: str, pdfs: dict[str, Path]) -> None:
+    """Word → PDF (ruled tables, read by pdfplumber) and text → PDF (no tables: text only)."""
     src = SOURCES[name]
     got = read_report(pdfs[f"{name}.{kind}"])
     assert_same(src, got, raws=False)
