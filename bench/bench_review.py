@@ -65,11 +65,17 @@ def child(folder: str, out: str, jobs: int, lines: str) -> None:
     with open(lines, "w", encoding="utf-8") as fh:
         outcome = review([folder], Path(out) if out else None, jobs=jobs, json_out=fh, force=True)
     wall = time.perf_counter() - started
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    children = kids.ru_maxrss
     print(
         json.dumps(
             {
                 "wall": wall,
+                "cpu_parent": me.ru_utime + me.ru_stime,
+                "cpu_workers": kids.ru_utime + kids.ru_stime,
                 "phases": outcome.phases,
                 "files": len(outcome.entries),
                 "rechecked": outcome.rechecked,
@@ -142,6 +148,11 @@ def bench(n: int, jobs: int, report_rate: float, serial: bool) -> bool:
     per_file = wall / n * 1000
     print(f"  review (summary + JSON): {wall:.2f} s   per file {per_file:.2f} ms wall")
     print("  phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in stats["phases"].items()))
+    print(
+        f"  CPU time (independent of other load on the machine): workers "
+        f"{stats['cpu_workers']:.2f} s = {stats['cpu_workers'] / n * 1000:.2f} ms per file, "
+        f"parent {stats['cpu_parent']:.2f} s (imports, spool, summary)"
+    )
     print(
         f"  {stats['files']} files, {stats['rechecked']} re-checked across years, "
         f"{stats['unreadable']} unreadable, {stats['fallbacks']} workbooks read by openpyxl "
