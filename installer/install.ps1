@@ -102,7 +102,7 @@ function Test-UserLocationsBlocked([string]$Version) {
 function Add-TrustedLocation([string]$Version, [string]$Name, [string]$Folder) {
     $key = "HKCU:\Software\Microsoft\Office\$Version\Excel\Security\Trusted Locations\$Name"
     $path = $Folder.TrimEnd('\') + '\'
-    New-Item -Path $key -Force | Out-Null
+    if (-not (Test-Path -LiteralPath $key)) { New-Item -Path $key -Force | Out-Null }  # with parents
     New-ItemProperty -LiteralPath $key -Name 'Path' -Value $path -PropertyType String -Force | Out-Null
     New-ItemProperty -LiteralPath $key -Name 'AllowSubfolders' -Value 1 -PropertyType DWord -Force | Out-Null
     New-ItemProperty -LiteralPath $key -Name 'Description' -Value $TrustedMarker -PropertyType String -Force | Out-Null
@@ -112,6 +112,7 @@ function Add-TrustedLocation([string]$Version, [string]$Name, [string]$Folder) {
 }
 
 function Get-RunningEngine {
+    # Processes started from the install folder (a ribbon click in progress).
     @(Get-Process -ErrorAction SilentlyContinue | Where-Object {
         $p = $null
         try { $p = $_.Path } catch { }
@@ -149,7 +150,7 @@ try {
     Write-Log "version $version, install dir $InstallDir"
 
     # 2. Nothing of a previous installation may be running.
-    $running = Get-RunningEngine
+    $running = @(Get-RunningEngine)
     if ($running.Count -gt 0) {
         Stop-Install $EXIT_IN_USE ("年报助手正在运行（Excel 中的按钮操作尚未结束）。" +
             "请等它完成或关闭 Excel，然后重新运行安装。")
@@ -250,7 +251,7 @@ try {
     } catch {
         $answer = $_.Exception.Message
     }
-    Write-Log ("engine check: exit $code in {0:N1} s: $answer" -f $watch.Elapsed.TotalSeconds)
+    Write-Log ("engine check: exit $code in " + $watch.Elapsed.TotalSeconds.ToString('N1') + " s: $answer")
     if ($code -ne 0 -or $answer -ne "gknb $version") {
         Stop-Install $EXIT_ENGINE ("程序已复制，但无法运行（$answer）。通常是杀毒软件拦截或隔离了 " +
             "$InstallDir 中的文件。请在杀毒软件中把该文件夹加入信任区（白名单）后重新安装，" +

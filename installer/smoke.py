@@ -215,11 +215,18 @@ def check_review(engine: Engine, work: Path) -> str:
     folder.mkdir(exist_ok=True)
     for i in range(3):
         (folder / f"第{i + 1}份.xlsx").write_bytes(book.read_bytes())
+    # The process pool: frozen workers must give what python -m gknb gives.
+    args = ("review", folder, "--json", "--jobs", "2")
+    frozen, plain = expect(engine.frozen(*args), [0, 1]), expect(engine.python(*args), [0, 1])
+    lines = sorted(frozen.out.splitlines())
+    if len(lines) != 3 or lines != sorted(plain.out.splitlines()):
+        raise SmokeFailure(f"冻结版批量校验的结果不同：\n{frozen.describe()}\n{plain.describe()}")
+    # The summary workbook.
     out = work / "汇总 结果.xlsx"
     run = expect(engine.frozen("review", folder, "-o", out, "--jobs", "2", "--force"), [0, 1])
     if not out.is_file():
         raise SmokeFailure(f"没有生成汇总工作簿 {out}：\n{run.describe()}")
-    return f"3 workbooks in 2 processes -> {out.name}"
+    return f"3 workbooks in 2 processes, frozen == python -m gknb -> {out.name}"
 
 
 def check_seeds(engine: Engine, work: Path, seeds: Path) -> str:
