@@ -177,7 +177,13 @@ def check_workbook(engine: Engine, work: Path) -> str:
     errors = [f for f in line["findings"] if f["severity"] == "error"]
     if errors:
         raise SmokeFailure(f"填充合计后仍有错误：{errors}\n{fill.describe()}")
-    return f"{len(line['findings'])} findings, 0 errors after fill"
+    from openpyxl import load_workbook
+
+    readme = load_workbook(book, read_only=True)["说明"]
+    texts = [str(v) for row in readme.iter_rows(values_only=True) for v in row if v is not None]
+    if not any(source_version() in t for t in texts):
+        raise SmokeFailure(f"“说明”工作表中没有版本号 {source_version()}")
+    return f"{len(line['findings'])} findings, 0 errors after fill; 说明 shows the version"
 
 
 def has_command(engine: Engine, name: str) -> bool:
@@ -196,8 +202,11 @@ def check_export_and_read_back(engine: Engine, work: Path) -> str:
     expect(engine.frozen("export", book, "-o", docx, "--no-draft"), [0])
     with zipfile.ZipFile(docx) as z:
         names = set(z.namelist())
+        props = b"".join(z.read(n) for n in names if n.startswith("docProps/")).decode("utf-8")
     if "word/document.xml" not in names:
         raise SmokeFailure(f"{docx.name} 不是 Word 文档：{sorted(names)[:10]}")
+    if source_version() not in props:
+        raise SmokeFailure(f"{docx.name} 的文档属性中没有版本号 {source_version()}")
     run = expect(same_as_python(engine, "check", "--json", docx), [0, 1])
     line = json.loads(run.out)
     errors = [f for f in line["findings"] if f["severity"] == "error"]
