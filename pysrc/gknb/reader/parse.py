@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gknb.errors import GknbError
@@ -24,7 +25,7 @@ from gknb.formats import F2019, F2021, FORMATS, TABLE_TITLES, format_for_year
 from gknb.model import Cell, Finding, Report
 from gknb.reader import sections
 from gknb.reader.ir import Row
-from gknb.reader.split import sums_to_last
+from gknb.reader.split import Check, sums_to_last
 from gknb.reader.tables import (
     Cand,
     RowRead,
@@ -118,6 +119,9 @@ class Parser:
         self.toks = tokenize(rows)
         self.consumed: set[int] = set()
         self.findings: list[Finding] = []
+        self._by_row: dict[int, list[Tok]] = {}
+        for t in self.toks:
+            self._by_row.setdefault(t.row, []).append(t)
         self._mark_running_headers()
 
     # ---- locating ------------------------------------------------------------------------
@@ -131,7 +135,7 @@ class Parser:
                 t.kind = Kind.JUNK
             seen = True
 
-    def _labels(self, lo: int = 0, hi: int | None = None):  # type: ignore[no-untyped-def]
+    def _labels(self, lo: int = 0, hi: int | None = None) -> Iterator[Tok]:
         for t in self.toks[lo:hi]:
             if t.kind is Kind.LABEL:
                 yield t
@@ -241,7 +245,7 @@ class Parser:
         cand: Cand,
         slot: Slot,
         width: int,
-        check,  # type: ignore[no-untyped-def]
+        check: Check | None,
         result: TableRead,
         drop: int | None = None,
     ) -> None:
@@ -322,6 +326,7 @@ class Parser:
             if not c.values or (not nonblank and count < width):
                 continue
             slot = Slot.make("T4", "all", "", (), width, ["2019", "2021"])
+            # table 四 is the same in both formats: either declaration reads it
             self._cells("2021", T4, c, slot, width, sums_to_last(3, 5), result)
             result.span = (lo, c.last)
             return result
@@ -340,100 +345,35 @@ class Parser:
         t3 = self.find_t3()
         if t3 is None:
             raise _missing(self.name, T3)
-        t3_hi0 = self._limit(t3, [])
-        t2 = self.find_t2((t3, t3_hi0))
+        t2 = self.find_t2((t3, self._limit(t3, [])))
         if t2 is None:
             raise _missing(self.name, T2)
         t4 = self.find_t4(t3, [(t2, t2 + 1)])
         if t4 is None:
             raise _missing(self.name, T4)
         starts = [t2, t3, t4]
-        t3_read, t3_rows, subtotal = self.read_t3(t3, self._limit(t3, starts))
         t2_hi = min([s for s in starts if s > t2] or [len(toks)])
-
-        # the format version, from the content
-        found = self.markers(t2, t2_hi)
-        t3_ids = {s.row for _, s in t3_rows}
-        if "r6" in t3_ids:
-            found["2019"].append("（六）其他处理（一行）")
-        if t3_ids & {"r6_1", "r6_2", "r6_3"}:
-            found["2021"].append("（六）其他处理 1–3")
-        a, b = len(found["2019"]), len(found["2021"])
+        t3_read, t3_rows, subtotal = self.read_t3(t3, self._limit(t3, starts))
         agency, year, title_toks = sections.title(toks, t2)
-        if a > b:
-            version = "2019"
-        elif b > a:
-            version = "2021"
-        else:
-            version = format_for_year(year).version if year else "2021"
-        detected = version if a != b else None
-        other = "2021" if version == "2019" else "2019"
+        version, detected = self._version(t2, t2_hi, t3_rows, year)
+        fmt = FORMATS[version]
 
-        t2_read = self.read_t2(t2, t2_hi, version)
-        t4_read = self.read_t4(t4, self._limit(t4, starts))
         report = Report(version=version, year=year, agency=agency, kind="report")
         report.detected_version = detected
-
-        # table 三 cells of the chosen version; rows of the other version are reported
-        fmt = FORMATS[version]
-        t3_block = fmt.block("T3")
-        t3_wanted = {r.id for r in t3_block.rows}
-        check = sums_to_last(1, 7)
-        width = 7 if subtotal is None else 8
-        t3_cells = TableRead()
-        for cand, slot in t3_rows:
-            if slot.row in t3_wanted:
-                drop_check = check if subtotal is None else None
-                self._cells(version, T3, cand, slot, width, drop_check, t3_cells, drop=subtotal)
-        t3_found = {s.row for _, s in t3_rows}
-        mixed_t3 = sorted(t3_found - t3_wanted)
-        if mixed_t3:
-            labels = "、".join(next(s.label for _, s in t3_rows if s.row == r) for r in mixed_t3)
-            t3_read.findings.append(
-                structure_finding(
-                    T3, "（六）其他处理", "",
-                    f"表三混用了两版格式：有{other}版的“{labels}”行，本报告按{version}版读取"
-                    f"（{version}版的“（六）其他处理”"
-                    f"{'只有一行' if version == '2019' else '分为 1–3 三行'}）。"
-                    f"请按{version}版格式（{fmt.document}）重填“（六）其他处理”。",
-                    expected=version, found=other,
-                )
-            )  # fmt: skip
-        for line in t3_block.rows:
-            if line.id in t3_found:
-                continue
-            if mixed_t3 and line.id.startswith("r6"):
-                continue  # said above
-            name = f"{line.group} {line.label}" if line.group else line.label
-            t3_read.findings.append(
-                structure_finding(
-                    T3, name, "",
-                    f"表三缺少“{name}”一行（或该行没有数字）。请按{version}版格式补全这一行，"
-                    f"没有发生的填 0。",
-                    expected=line.label, found="",
-                )
-            )  # fmt: skip
-        t2_found = self.markers(t2, t2_hi)
-        if t2_found[other] and t2_found[version]:
-            t2_read.findings.append(
-                structure_finding(
-                    T2, "", "",
-                    f"表二混用了两版格式：既有{version}版的“{'、'.join(t2_found[version][:3])}”，"
-                    f"又有{other}版的“{'、'.join(t2_found[other][:3])}”。本报告按{version}版读取，"
-                    f"请按{version}版格式（{fmt.document}）重填表二。",
-                    expected=version, found=other,
-                )
-            )  # fmt: skip
-
-        for part in (t2_read, t3_read, t3_cells, t4_read):
+        t2_read = self.read_t2(t2, t2_hi, version)
+        t3_cells = self._t3_cells(version, t3_rows, subtotal)
+        t4_read = self.read_t4(t4, self._limit(t4, starts))
+        t3_read.findings += self._t3_structure(version, t3_rows)
+        t2_read.findings += self._t2_mixed(version, t2, t2_hi)
+        for part in (t2_read, t3_cells, t4_read):
             report.cells.update(part.cells)
+
         t2_rows = [r for b in fmt.table_blocks("T2") for r in b.rows]
+        t3_count = len(fmt.block("T3").rows)
         self.findings = [
             *_collapse(T2, t2_read.findings, len(t2_rows), _rows_read(report, "T2")),
-            *_collapse(
-                T3, [*t3_read.findings, *t3_cells.findings], len(t3_block.rows),
-                _rows_read(report, "T3"),
-            ),
+            *_collapse(T3, [*t3_read.findings, *t3_cells.findings], t3_count,
+                       _rows_read(report, "T3")),
             *t4_read.findings,
         ]  # fmt: skip
         for read in (t2_read, t3_read, t4_read):
@@ -444,6 +384,82 @@ class Parser:
         self._narrative(report)
         report.structure = self.findings
         return report
+
+    def _version(
+        self, t2: int, t2_hi: int, t3_rows: list[tuple[Cand, Slot]], year: int | None
+    ) -> tuple[str, str | None]:
+        """The format the content shows (table 二's headers and rows, table 三's （六）); the
+        year only breaks a tie. Returns (version, detected version or None)."""
+        found = self.markers(t2, t2_hi)
+        t3_ids = {s.row for _, s in t3_rows}
+        a = len(found["2019"]) + ("r6" in t3_ids)
+        b = len(found["2021"]) + bool(t3_ids & {"r6_1", "r6_2", "r6_3"})
+        if a != b:
+            version = "2019" if a > b else "2021"
+            return version, version
+        return (format_for_year(year).version if year else "2021"), None
+
+    def _t3_cells(
+        self, version: str, t3_rows: list[tuple[Cand, Slot]], subtotal: int | None
+    ) -> TableRead:
+        """Table 三's numbers, for the rows of the chosen version."""
+        wanted = {r.id for r in FORMATS[version].block("T3").rows}
+        width = 7 if subtotal is None else 8
+        check = sums_to_last(1, 7) if subtotal is None else None
+        result = TableRead()
+        for cand, slot in t3_rows:
+            if slot.row in wanted:
+                self._cells(version, T3, cand, slot, width, check, result, drop=subtotal)
+        return result
+
+    def _t3_structure(self, version: str, t3_rows: list[tuple[Cand, Slot]]) -> list[Finding]:
+        """Rows of the other format under （六）, and rows missing."""
+        fmt = FORMATS[version]
+        other = "2021" if version == "2019" else "2019"
+        block = fmt.block("T3")
+        found = {s.row for _, s in t3_rows}
+        mixed = sorted(found - {r.id for r in block.rows})
+        findings: list[Finding] = []
+        if mixed:
+            labels = "、".join(next(s.label for _, s in t3_rows if s.row == r) for r in mixed)
+            findings.append(
+                structure_finding(
+                    T3, "（六）其他处理", "",
+                    f"表三混用了两版格式：有{other}版的“{labels}”行，本报告按{version}版读取"
+                    f"（{version}版的“（六）其他处理”"
+                    f"{'只有一行' if version == '2019' else '分为 1–3 三行'}）。"
+                    f"请按{version}版格式（{fmt.document}）重填“（六）其他处理”。",
+                    expected=version, found=other,
+                )
+            )  # fmt: skip
+        for line in block.rows:
+            if line.id in found or (mixed and line.id.startswith("r6")):
+                continue
+            name = f"{line.group} {line.label}" if line.group else line.label
+            findings.append(
+                structure_finding(
+                    T3, name, "",
+                    f"表三缺少“{name}”一行（或该行没有数字）。请按{version}版格式补全这一行，"
+                    f"没有发生的填 0。",
+                    expected=line.label, found="",
+                )
+            )  # fmt: skip
+        return findings
+
+    def _t2_mixed(self, version: str, t2: int, t2_hi: int) -> list[Finding]:
+        other = "2021" if version == "2019" else "2019"
+        found = self.markers(t2, t2_hi)
+        if not (found[other] and found[version]):
+            return []
+        return [
+            structure_finding(
+                T2, "", "",
+                f"表二混用了两版格式：既有{version}版的“{'、'.join(found[version][:3])}”，"
+                f"又有{other}版的“{'、'.join(found[other][:3])}”。本报告按{version}版读取，"
+                f"请按{version}版格式（{FORMATS[version].document}）重填表二。",
+                expected=version, found=other,
+            )
+        ]  # fmt: skip
 
     # ---- narrative -----------------------------------------------------------------------
 
@@ -486,15 +502,7 @@ class Parser:
 
     def _alone(self, t: Tok) -> bool:
         """The token is the only text in its row (a heading stands on its own line)."""
-        return all(x.index == t.index or not x.text for x in self._row_toks(t.row))
-
-    def _row_toks(self, row: int) -> list[Tok]:
-        if not hasattr(self, "_by_row"):
-            by_row: dict[int, list[Tok]] = {}
-            for x in self.toks:
-                by_row.setdefault(x.row, []).append(x)
-            self._by_row = by_row
-        return self._by_row.get(row, [])
+        return all(x.index == t.index or not x.text for x in self._by_row.get(t.row, []))
 
 
 def _rows_read(report: Report, table: str) -> int:
