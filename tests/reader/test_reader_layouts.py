@@ -90,13 +90,22 @@ def _gbk(src: Report) -> bytes:
 
 
 @pytest.mark.parametrize("name", ["000", "syn2021-1"])
-def test_html_in_gbk_and_escaped_markup(name: str) -> None:
-    src = SOURCES[name]
-    assert_same(src, parse_rows(html_rows(_gbk(src))))
+def test_html_variants(name: str) -> None:
+    """GBK page; markup shown as text; a JSON response saved as a page; a script that writes
+    single-quoted markup with escaped slashes."""
     import html
+    import json
 
-    shown = f"<html><body><pre>{html.escape(L.html_body(src))}</pre></body></html>"
+    src = SOURCES[name]
+    body = L.html_body(src)
+    assert_same(src, parse_rows(html_rows(_gbk(src))))
+    shown = f"<html><body><pre>{html.escape(body)}</pre></body></html>"
     assert_same(src, parse_rows(html_rows(shown.encode("utf-8"))))
+    api = json.dumps({"code": 0, "data": {"content": body}}, ensure_ascii=True)
+    assert_same(src, parse_rows(html_rows(api.encode("ascii"))))
+    quoted = body.replace("'", "\\'").replace("/", "\\/").replace("\n", "\\n")
+    page = f"<html><body><script>var s = '{quoted}';</script></body></html>"
+    assert_same(src, parse_rows(html_rows(page.encode("utf-8"))))
 
 
 # ---- run-together digits --------------------------------------------------------------

@@ -32,6 +32,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`', re.S)
 _MARKUP = re.compile(r"<\s*(?:table|p|div|tr|td|br|span|h\d)\b", re.I)
 _ESCAPED = re.compile(r"\\u003c|\\x3c|<\\/|\\\"|&lt;\s*(?:table|p|tr|td)", re.I)
+_T3_MARK = re.compile(r"勾稽关系|本年新收")
 MAX_DEPTH = 4  # markup unpacked from script strings inside script strings …
 
 
@@ -225,6 +226,12 @@ def html_rows(data: bytes, name: str = "报告") -> list[Row]:
     walker.walk(root)
     walker.flush_text()
     rows = walker.rows
+    if not any(_T3_MARK.search(c) for r in rows for c in r.cells) and _ESCAPED.search(text):
+        # a JSON body (an API response saved as a page): the report is in its strings
+        walker = _Walker()
+        walker.inner(markup_in_script(text), 0)
+        if walker.rows:
+            return walker.rows
     if not any("<table" in c.lower() for r in rows for c in r.cells):
         return rows
     # markup shown as text (entity-escaped in the page): read it as markup
