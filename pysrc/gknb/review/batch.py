@@ -152,7 +152,8 @@ def review(
     entries: list[Entry] = []
     spool = Spool()
     try:
-        with Runner(jobs or default_jobs(), context) as runner:
+        workers = min(jobs or default_jobs(), len(found.files))
+        with Runner(workers, context) as runner:
             # first pass
             tasks = [Task(i, str(p)) for i, (p, _) in enumerate(found.files)]
             slots: list[Entry | None] = [None] * len(tasks)
@@ -226,6 +227,7 @@ def review(
                 outcome.json_broken = True
             phases["json"] = time.perf_counter() - started - sum(phases.values())
     finally:
+        progress.close()
         spool.close()
     outcome.seconds = time.perf_counter() - started
     return outcome

@@ -50,3 +50,10 @@ class Progress:
             self.stream.write("\n")
             self.stream.flush()
         self.total = 0
+
+    def close(self) -> None:
+        """End a bar left drawn by an interruption, so the next message starts on a new line."""
+        if self.enabled and self.total > 0:
+            self.stream.write("\n")
+            self.stream.flush()
+        self.total = 0
