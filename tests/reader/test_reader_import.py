@@ -135,3 +135,42 @@ def test_new_workbook_prefilled_from_last_years_report(
         for c in range(PRIOR_CARRY_OUT.c1, PRIOR_CARRY_OUT.c2 + 1)
     ]
     assert row == [0, 0, 0, 0, 0, 0, 0]
+
+
+def _write_layout(layout: str, src, folder: Path) -> Path:  # type: ignore[no-untyped-def]
+    import reader_layouts as L
+
+    if layout == "docx":
+        return L.write_docx(src, folder / "report.docx")
+    writers = {
+        "html": ("report.html", L.html_page),
+        "script": ("report.htm", L.html_in_script),
+        "markdown": ("report.md", L.markdown),
+        "runs": ("report.txt", lambda r: L.text_layout(r, "runs")),
+    }
+    name, write = writers[layout]
+    path = folder / name
+    path.write_text(write(src), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("layout", ["docx", "html", "script", "markdown", "runs"])
+@pytest.mark.parametrize("seed", ["001", "003"])
+def test_import_every_layout_into_a_workbook(
+    tmp_path: Path, layout: str, seed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Write the seed's numbers in a layout, `gknb import` it, read the workbook back: every
+    cell holds the source number (text such as "281841.1 元" as printed)."""
+    from gknb.reader import read_report
+    from gknb.service import read_workbook
+
+    src = read_report(next(SEEDS.glob(f"{seed}_*.txt")))
+    report_file = _write_layout(layout, src, tmp_path)
+    book = tmp_path / "book.xlsx"
+    assert main(["import", str(report_file), "-o", str(book)]) == 0
+    capsys.readouterr()
+    got = read_workbook(book)
+    assert (got.agency, got.year, got.version) == (src.agency, src.year, src.version)
+    for key, cell in src.cells.items():
+        mine = got.cells[key]
+        assert (mine.value, mine.issue) == (cell.value, cell.issue), key
