@@ -154,6 +154,11 @@ def make_workbook(engine: Engine, work: Path) -> Path:
     if book.exists():
         return book
     expect(engine.frozen("new", book, "--agency", AGENCY, "--year", "2025"), [0])
+    # the macro workbook needs the add-in sources bundled with the engine
+    xlsm = folder / "测试县统计局2025年报（带按钮）.xlsm"
+    expect(engine.frozen("new", xlsm, "--agency", AGENCY, "--year", "2025"), [0])
+    if b"vbaProject.bin" not in xlsm.read_bytes():
+        raise SystemExit(f"{xlsm.name} has no VBA project")
     fmt = FORMATS["2021"]
     totals = set(fmt.total_keys())
     values = consistent_values(fmt, random.Random(7))
