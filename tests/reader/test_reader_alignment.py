@@ -469,3 +469,12 @@ def test_row_named_just_total() -> None:
     got = read_text(text("2021", "space").replace("（七）总计  5", "总计  5"))
     same(got, source())
     assert r13(got) == []
+
+
+def test_label_glued_to_its_first_number() -> None:
+    t = text("2021", "space").replace(
+        "一、本年新收政府信息公开申请数量  5  1", "一、本年新收政府信息公开申请数量5 1"
+    )
+    got = read_text(t.replace("（七）总计  5  1", "（七）总计5 1"))
+    same(got, source())
+    assert r13(got) == []

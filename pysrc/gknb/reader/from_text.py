@@ -44,6 +44,10 @@ _FOOTER = re.compile(
 _PIPE_SEP = re.compile(r"^:?-{3,}:?$")
 _WIDE = re.compile(r"(?:[ \t]{2,}|\u3000+)")
 _LABEL_VALUES = re.compile(rf"^(.*?[^\s\d.,+\-])\s+({ATOM_RUN})$")
+# PDF text and OCR may lose the space after a label: "申请数量2 0 0 0 0 0 2"
+_GLUED = re.compile(
+    rf"^(.*?[\u3400-\u9fff]{{2}}[)）”]?)(\d[\d.,]*(?:万元|元|万|个|件|条|项)?(?:\s+{ATOM_RUN})?)$"
+)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
 MAX_PLAIN = 150  # a longer line is prose, never split into cells
@@ -103,7 +107,8 @@ def split_plain(line: str) -> tuple[str, ...]:
     out: list[str] = []
     for c in cells:
         if atoms(c) is None:
-            m = _LABEL_VALUES.match(c)
+            found = [m for m in (_LABEL_VALUES.match(c), _GLUED.match(c)) if m]
+            m = min(found, key=lambda x: len(x.group(1))) if found else None
             if m:
                 out.extend((m.group(1).strip(), m.group(2)))
                 continue
