@@ -49,15 +49,7 @@ def test_export_word_and_read_it_back(engine: Any, work: Path, smoke: ModuleType
 
 
 def test_review_folder_with_process_pool(engine: Any, work: Path, smoke: ModuleType) -> None:
-    try:
-        smoke.check_review(engine, work)
-    except smoke.SmokeFailure as exc:
-        if "No module named 'pandas'" in str(exc):
-            # Known: gknb.review.summary imports pandas, which the frozen engine leaves out
-            # (installer/gknb.spec). Any other failure fails; when review stops needing
-            # pandas this passes.
-            pytest.xfail("gknb review 需要 pandas，冻结版不含 pandas")
-        raise
+    smoke.check_review(engine, work)
 
 
 def test_seed_reports(engine: Any, work: Path, smoke: ModuleType, seeds: Path) -> None:

@@ -1,8 +1,9 @@
 """The summary workbook of a review: 总览, 问题明细, 数据, 规则说明.
 
-pandas shapes the per-report tables (status, worst-first order); the sheets are written with
-openpyxl's write-only mode, row by row, so the findings and figures of thousands of reports are
-streamed from the review's spool and never held in memory at once.
+The sheets are written with openpyxl's write-only mode, row by row, so the findings and figures
+of thousands of reports are streamed from the review's spool and never held in memory at once.
+Plain sorting is all the per-report tables need: pandas (and numpy) would add ~70 MB to the
+frozen engine for that, against its 80 MB budget.
 """
 
 from __future__ import annotations
@@ -132,51 +133,33 @@ class DataLayout:
 # ---- the workbook -------------------------------------------------------------------------
 
 
-def overview_frame(entries: Sequence[Entry]) -> Any:
-    """总览 as a pandas DataFrame, worst first: unreadable files, then reports with errors (most
-    errors first), then the rest (most warnings first); ties by file name."""
-    import pandas as pd
-
-    rows = [
-        {
-            "文件": e.display,
-            "机关": e.agency,
-            "年度": e.year,
-            "格式": f"{e.version}版" if e.version else "",
-            "错误": e.counts[0],
-            "警告": e.counts[1],
-            "提示": e.counts[2],
-            "状态": e.status,
-            "说明": "；".join(([e.error] if e.error else []) + e.notes),
-            "_rank": STATUS_RANK[e.status],
-            "_entry": i,
-        }
-        for i, e in enumerate(entries)
-    ]
-    frame = pd.DataFrame(rows, columns=[*OVERVIEW_COLUMNS, "_rank", "_entry"])
-    frame["年度"] = frame["年度"].astype("Int64")
-    return frame.sort_values(
-        ["_rank", "错误", "警告", "提示", "文件"],
-        ascending=[True, False, False, False, True],
-        kind="stable",
-    ).reset_index(drop=True)
-
-
-def rules_frame() -> Any:
-    import pandas as pd
-
-    from gknb.rules import RULES
-
-    return pd.DataFrame(
-        [(r.id, r.severity.zh, r.title, r.checks, r.example) for r in RULES],
-        columns=list(RULE_COLUMNS),
+def overview_order(entries: Sequence[Entry]) -> list[Entry]:
+    """总览 worst first: unreadable files, then reports with errors (most errors first), then
+    the rest (most warnings first); ties by file name."""
+    return sorted(
+        entries,
+        key=lambda e: (STATUS_RANK[e.status], -e.counts[0], -e.counts[1], -e.counts[2], e.display),
     )
 
 
-def _missing(value: Any) -> bool:
-    import pandas as pd
+def overview_row(e: Entry) -> list[Any]:
+    return [
+        e.display,
+        e.agency,
+        e.year,
+        f"{e.version}版" if e.version else "",
+        e.counts[0],
+        e.counts[1],
+        e.counts[2],
+        e.status,
+        "；".join(([e.error] if e.error else []) + e.notes),
+    ]
 
-    return value is None or bool(pd.isna(value))
+
+def rule_rows() -> list[list[str]]:
+    from gknb.rules import RULES
+
+    return [[r.id, r.severity.zh, r.title, r.checks, r.example] for r in RULES]
 
 
 def _plain(value: Any) -> Any:
@@ -185,10 +168,7 @@ def _plain(value: Any) -> Any:
         return "" if value is None else str(value)
     if isinstance(value, int | float | str):
         return value
-    try:  # pandas/numpy scalars
-        return value.item()
-    except AttributeError:
-        return str(value)
+    return str(value)
 
 
 class _Sheet:
@@ -252,15 +232,14 @@ def write_summary(
     Returns how many rows each sheet got."""
     from openpyxl import Workbook
 
-    frame = overview_frame(entries)
-    order = [entries[i] for i in frame["_entry"]]
+    order = overview_order(entries)
     wb = Workbook(write_only=True)
     wb.properties.title = SUMMARY_TITLE
     wb.properties.creator = "年报助手"
 
     overview = _Sheet(wb, "总览", OVERVIEW_COLUMNS, (40, 30, 7, 8, 6, 6, 6, 9, 70))
-    for values in frame[list(OVERVIEW_COLUMNS)].itertuples(index=False):
-        cells = [None if _missing(v) else _plain(v) for v in values]
+    for entry in order:
+        cells = [None if v is None else _plain(v) for v in overview_row(entry)]
         color = STATUS_FILL[str(cells[7])]
         overview.append(cells, {i: color for i in range(len(cells))})
     overview.finish()
@@ -314,8 +293,8 @@ def write_summary(
     data.finish()
 
     rules = _Sheet(wb, "规则说明", RULE_COLUMNS, (6, 6, 18, 60, 70))
-    for values in rules_frame().itertuples(index=False):
-        rules.append(list(values))
+    for values in rule_rows():
+        rules.append(values)
     rules.finish()
     wb.save(path)
     return {
