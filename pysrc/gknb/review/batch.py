@@ -27,6 +27,8 @@ from gknb.errors import FileLocked, GknbError, OutputExists
 from gknb.review.agencies import Entry as PairEntry
 from gknb.review.agencies import agency_key, duplicates, pair_years
 from gknb.review.progress import Progress
+from gknb.review.rollup import Link, Unit, read_plan, resolve
+from gknb.review.rollup import findings as rollup_findings
 from gknb.review.run import FileResult, Runner, Task, collect, default_jobs
 from gknb.review.summary import STATUS_ERRORS, STATUS_UNREADABLE, Entry, iter_lines, write_summary
 
@@ -86,6 +88,14 @@ class Spool:
         """The report's figures as last year's, for the next year's report of its agency."""
         return self._load(entry)[2]
 
+    def amend(self, entry: Entry, extra: Sequence[dict[str, Any]]) -> int:
+        """Store the entry's record again with more findings; returns the new offset."""
+        findings, values, prior = self._load(entry)
+        self._file.seek(0, os.SEEK_END)
+        offset = self._file.tell()
+        pickle.dump(([*findings, *extra], values, prior), self._file, pickle.HIGHEST_PROTOCOL)
+        return offset
+
     def close(self) -> None:
         self._file.close()
 
@@ -136,10 +146,12 @@ def review(
     json_out: TextIO | None = None,
     progress: Progress | None = None,
     context: BaseContext | None = None,
+    rollup: Path | None = None,
 ) -> Outcome:
     started = time.perf_counter()
     if output is not None:
         check_output(output, force)
+    plan = read_plan(rollup) if rollup is not None else None
     found = collect(inputs, exclude=[output] if output is not None else [])
     if not found.files:
         where = "、".join(str(p) for p in inputs)
@@ -200,6 +212,8 @@ def review(
         entries = [e for e in entries if not e.skipped]
         if not entries:
             raise GknbError("只找到了年报助手生成的汇总工作簿，没有要校验的年报。")
+        if plan is not None and rollup is not None:
+            _roll_up(plan, entries, spool, rollup.name)
         outcome = Outcome(
             entries=entries,
             output=None,
@@ -231,6 +245,30 @@ def review(
         spool.close()
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _roll_up(plan: Sequence[Link], entries: list[Entry], spool: Spool, name: str) -> None:
+    """Parents against the sum of their units (R14), added to the parents' findings."""
+    units = [
+        Unit(
+            i,
+            e.display,
+            e.agency,
+            e.version,
+            None if e.error is not None else tuple(spool.get(e)[1]),
+        )
+        for i, e in enumerate(entries)
+    ]
+    for parent, children in resolve(plan, units, name).items():
+        extra, notes = rollup_findings(units[parent], [units[c] for c in children])
+        entry = entries[parent]
+        entry.notes += notes
+        shown = "、".join(entries[c].display for c in children)
+        entry.notes.append(f"已与下级单位（{shown}）的报告做汇总对照")
+        if extra:
+            entry.offset = spool.amend(entry, extra)
+            errors, warnings, hints = entry.counts
+            entry.counts = (errors, warnings + len(extra), hints)
 
 
 def _write_atomic(

@@ -29,6 +29,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         force=args.force,
         json_out=sys.stdout if args.json else None,
         progress=Progress(sys.stderr),
+        rollup=Path(args.rollup) if args.rollup else None,
     )
     if outcome.json_broken:  # stdout's reader went away: keep Python quiet about it at exit
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -62,4 +63,10 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="每个文件输出一行 JSON（同 check --json）")
     p.add_argument("--jobs", type=int, metavar="N", help="同时校验的进程数（默认为 CPU 核数）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的汇总工作簿")
+    p.add_argument(
+        "--rollup",
+        metavar="PLAN.xlsx",
+        help="汇总计划：第一个工作表有“上级”“下级”两列，每行一对（文件名或机关名称）；"
+        "上级的申请数、复议诉讼数少于下级之和时报 R14",
+    )
     p.set_defaults(func=cmd_review)
