@@ -49,7 +49,7 @@ def test_parent_below_its_units_gets_r14_with_both_sides(book, tmp_path):
     outcome = review([book.folder], out, jobs=1, rollup=p)
     rows = overview(out)
     assert rows and all(r[9] == "市局汇总.xlsx" for r in rows)
-    total_row = [r for r in rows if (r[3] or "").startswith("一、") and r[4] == "总计"][0]
+    total_row = next(r for r in rows if (r[3] or "").startswith("一、") and r[4] == "总计")
     assert total_row[7] == a[key] and total_row[6] == f"≥ {a[key] + b[key]}"
     assert "区甲局.xlsx" in total_row[8] and "区乙局.xlsx" in total_row[8]
     expected = sum(1 for k in ROLLUP_KEYS if b[k] > 0)
@@ -69,7 +69,7 @@ def test_parent_at_or_above_its_units_has_no_r14(book, tmp_path):
 def test_missing_file_in_plan_is_a_clear_error(book, tmp_path):
     units(book, parent_is_sum=True)
     p = plan(tmp_path / "计划.xlsx", [("市局汇总.xlsx", "不存在的县局.docx")])
-    with pytest.raises(GknbError, match="不存在的县局.docx.*找不到"):
+    with pytest.raises(GknbError, match=r"不存在的县局\.docx.*找不到"):
         review([book.folder], tmp_path / "汇总.xlsx", jobs=1, rollup=p)
     assert not (tmp_path / "汇总.xlsx").exists()
 
