@@ -92,3 +92,14 @@ def test_demo_builds_checks_and_marks(tmp_path, capsys):
     assert "R1" in out and "R10" in out and "已写出标记副本" in out
     files = {p.name for p in (tmp_path / "demo").iterdir()}
     assert any(".已标记." in name for name in files)
+
+
+def test_folder_check_takes_report_files_only(make_book, capsys):
+    book = make_book()
+    folder = book.parent
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8")
+    (folder / "~$book.xlsx").write_bytes(b"lock")
+    (folder / "book.备份.xlsx").write_bytes(b"old")
+    assert main(["check", "--json", str(folder)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["file"].endswith("book.xlsx")

@@ -60,7 +60,12 @@ def _more_blanks(blanks: int) -> None:
              f"请都填 0；加 --json 或 --mark 可看到全部。")  # fmt: skip
 
 
+REPORT_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".html", ".htm", ".pdf", ".txt", ".md")
+
+
 def _expand(paths: Sequence[str]) -> list[Path]:
+    """Files as given; a folder gives every report file below it (lock files, hidden files,
+    backups and other kinds of files are left out)."""
     result: list[Path] = []
     for p in paths:
         path = Path(p)
@@ -68,7 +73,8 @@ def _expand(paths: Sequence[str]) -> list[Path]:
             result.extend(
                 sorted(
                     x for x in path.rglob("*")
-                    if x.is_file() and not x.name.startswith(("~$", "."))
+                    if x.is_file() and x.suffix.lower() in REPORT_SUFFIXES
+                    and not x.name.startswith(("~$", ".")) and ".备份." not in x.name
                 )
             )  # fmt: skip
         else:
@@ -93,7 +99,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     for path in paths:
         result = service.check_file(path, prior)
         if result.error is not None or result.report is None:
-            _err(f"{path}：{result.error}")
+            error = result.error or ""
+            _err(error if error.startswith(path.name) else f"{path}：{error}")
             status = EXIT_UNREADABLE
             continue
         report, findings = result.report, result.findings

@@ -217,3 +217,8 @@ def test_findings_are_grouped_by_table_in_report_order():
     )  # fmt: skip
     tables = [f.table[:1] for f in check(report)]
     assert tables == sorted(tables, key="二三四".index)
+
+
+def test_r10_withdrawn_applications_are_not_a_count_of_received():
+    texts = {**FEE_SAID, "1": "本年度有2件申请人撤回申请。"}
+    assert fired(report_with("2021", {}, texts=texts)) == []
