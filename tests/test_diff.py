@@ -24,3 +24,17 @@ def test_same_number_written_differently_is_not_a_change():
     key = ("T2_5", "license", "decisions")
     b.cells[key] = parse_value(f"{a.value(key)}件")
     assert diff.compare(a, b).changed_cells == []
+
+
+def test_workbook_against_its_own_word_export_has_no_numeric_change(make_book, tmp_path, capsys):
+    from gknb import service
+    from gknb.cli import main
+    from gknb.word.export import export_workbook
+
+    for version in ("2019", "2021"):
+        book = make_book(version, {("T2_5", "license", "decisions"): "4个"}, name=f"{version}.xlsx")
+        docx = export_workbook(book, tmp_path / f"{version}.docx", force=True)
+        result = diff.compare(service.load(book), service.load(docx))
+        assert result.changed_cells == []
+        assert main(["diff", str(book), str(docx)]) == 0
+        assert "数字没有改动" in capsys.readouterr().out

@@ -541,3 +541,19 @@ def _saved(wb: openpyxl.Workbook) -> Path:
     path = Path(tempfile.mkdtemp()) / "book.xlsx"
     wb.save(path)
     return path
+
+
+def test_check_keeps_a_settled_warning_settled(
+    xw: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wb = _filled(seed=5)
+    where = _set(wb, ("T2_5", "license", "decisions"), "/")
+    path = tmp_path / "settled.xlsx"
+    wb.save(path)
+    service.accept(path, [f"R5a@{where}=本年确无行政许可决定"])
+    code, out, err, book = run(xw, openpyxl.load_workbook(path), ["check"], capsys)
+    assert (code, err) == (0, "")
+    assert "已核实 1 处" in out
+    sheet, row, col = parse_address(where)
+    painted = _colored(actions(book), openpyxl.load_workbook(path).sheetnames)
+    assert painted.get((sheet, row, col)) in (None, "keep")  # not painted again
