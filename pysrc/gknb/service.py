@@ -33,6 +33,8 @@ def read_any(path: Path) -> Report:
     """A Report from a workbook or a published report (txt, html, docx, pdf)."""
     if is_workbook(path):
         return read_workbook(path)
+    if path.suffix.lower() == ".xls":
+        raise GknbError(f"{path.name} 是旧版 .xls 文件，请在 Excel 中“另存为”.xlsx 后再试。")
     try:
         from gknb.reader import read_report
     except ImportError:

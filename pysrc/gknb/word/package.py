@@ -13,6 +13,7 @@ from typing import Any
 from lxml import etree
 
 from gknb.errors import GknbError, OutputExists
+from gknb.files import owner_lock
 from gknb.word.ooxml import CT_NS, PKG_REL_NS
 
 MAX_UNZIPPED = 200 * 1024 * 1024
@@ -158,13 +159,7 @@ def read_custom_properties(data: bytes | Path) -> dict[str, str]:
 # ---- saving ------------------------------------------------------------------------------
 
 
-def word_lock(path: Path) -> Path | None:
-    """Word's owner file (~$name, the first two characters replaced) beside an open document."""
-    for candidate in (f"~${path.name}", f"~${path.name[2:]}"):
-        lock = path.with_name(candidate)
-        if lock.exists():
-            return lock
-    return None
+word_lock = owner_lock  # Word's owner file beside an open document
 
 
 def check_folder(folder: Path) -> None:

@@ -23,6 +23,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from gknb.errors import FileLocked, GknbError
+from gknb.files import owner_lock
 from gknb.formats import Key
 from gknb.model import Finding
 from gknb.totals import TotalChange
@@ -34,13 +35,7 @@ MAX_UNZIPPED = 200 * 1024 * 1024
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
-def lock_file(path: Path) -> Path | None:
-    """Excel's owner file (~$name) beside an open workbook, if present."""
-    for candidate in (f"~${path.name}", f"~${path.name[2:]}"):
-        lock = path.with_name(candidate)
-        if lock.exists():
-            return lock
-    return None
+lock_file = owner_lock  # Excel's owner file beside an open workbook
 
 
 def refuse_if_open(path: Path) -> None:
