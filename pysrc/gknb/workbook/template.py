@@ -189,8 +189,10 @@ def _readme(ws: Worksheet, fmt: Format) -> None:
         ),
         ("   填充合计 —— 自动计算所有灰色合计格（只改合计格，不改您填的数字）；", False),
         ("   清除标记 —— 去掉校验加的颜色和批注（您自己的颜色和批注不受影响）；", False),
-        ("   导出Word —— 生成报告的 Word 文档（表格为国家规定的格式）。", False),
+        ("   导出Word —— 生成报告的 Word 文档（表格为国家规定的格式）；", False),
+        ("   生成说明文字 —— 根据表格写出第三、四部分的说明文字，放在“正文”中（不覆盖您自己写的文字）。", False),
         ("4. 如有上一年的数字，填在“上年数据”工作表，校验时会检查上年结转等衔接关系。", False),
+        ("5. 经核实无误的警告或提示，在“校验结果”的“核实”列写明理由，下次校验时显示为“已核实”（错误不能这样处理）。", False),
         ("", False),
         ("颜色说明", True),
         ("红色：错误，必须改正后才能发布", False),
@@ -205,9 +207,12 @@ def _readme(ws: Worksheet, fmt: Format) -> None:
     ]
     for i, (text, bold) in enumerate(lines, start=1):
         ws.cell(i, 1, text).font = _font(bold=bold, size=14 if i == 1 else 11)
-    for i, sev in enumerate(("error", "warning", "hint"), start=15):
-        ws.cell(i, 1).fill = PatternFill("solid", fgColor=COLORS[sev])
-    ws.cell(18, 1).fill = TOTAL_FILL
+    legend = {"红色": COLORS["error"], "黄色": COLORS["warning"], "蓝色": COLORS["hint"]}
+    for i, (text, _) in enumerate(lines, start=1):
+        if text[:2] in legend:
+            ws.cell(i, 1).fill = PatternFill("solid", fgColor=legend[text[:2]])
+        elif text.startswith("灰色"):
+            ws.cell(i, 1).fill = TOTAL_FILL
     ws.column_dimensions["A"].width = 110
 
 
