@@ -131,9 +131,8 @@ def mark_copy(path: Path, out: Path, findings: list[Finding], force: bool = Fals
     if not is_workbook(path):
         raise GknbError(f"--mark 只能用于 Excel 工作簿，{path.name} 不是工作簿。")
     in_place = out.resolve() == path.resolve()
-    if in_place:
-        refuse_if_open(path)
-    elif out.exists() and not force:
+    refuse_if_open(out)  # the copy would be written over a file open in Excel
+    if not in_place and out.exists() and not force:
         raise OutputExists(f"{out} 已存在。请换一个文件名，或加 --force 覆盖。")
     if out.suffix.lower() != path.suffix.lower():
         raise GknbError(

@@ -242,3 +242,13 @@ def test_marks_and_generated_text_state_live_side_by_side(make_book):
     assert service.clear_file(path) == len({f.cell for f in findings if f.cell})
     again = service.write_text(path)
     assert again.kept == []  # the remembered text survived marking and clearing
+
+
+def test_mark_refuses_an_output_open_in_excel(make_book, tmp_path):
+    path = make_book()
+    out = tmp_path / "marked.xlsx"
+    out.write_bytes(b"x")
+    (tmp_path / "~$marked.xlsx").write_bytes(b"owner")
+    with pytest.raises(FileLocked):
+        service.mark_copy(path, out, [], force=True)
+    assert out.read_bytes() == b"x"
