@@ -252,3 +252,18 @@ def test_mark_refuses_an_output_open_in_excel(make_book, tmp_path):
     with pytest.raises(FileLocked):
         service.mark_copy(path, out, [], force=True)
     assert out.read_bytes() == b"x"
+
+
+@pytest.mark.parametrize(
+    ("agency", "year", "expect"), [("", 2025, "机关名称"), ("测试局", "明年", "报告年度")]
+)
+def test_cover_without_agency_or_year_is_r13_on_its_cell(tmp_path, agency, year, expect):
+    from gknb.workbook.template import build_workbook
+
+    path = tmp_path / "cover.xlsx"
+    wb = build_workbook("2021", agency=agency, year=2025)
+    wb["封面"]["C4"] = year
+    wb.save(path)
+    r13 = [f for f in service.check_file(path).findings if f.rule == "R13"]
+    assert [f.row for f in r13] == [expect]
+    assert r13[0].cell == ("封面!C3" if expect == "机关名称" else "封面!C4")

@@ -72,7 +72,7 @@ _CHECKS: tuple[Callable[[Report], Iterable[Finding]], ...] = (
     narrative.check_r12,
 )
 
-_TABLE_ORDER = {"格式": 0, "二": 1, "三": 2, "四": 3, "正文": 4}
+_TABLE_ORDER = {"封面": 0, "格式": 0, "二": 1, "三": 2, "四": 3, "正文": 4}
 
 
 def check(report: Report) -> list[Finding]:

@@ -201,8 +201,32 @@ def _read_prior(src: BookSource, fmt: Format, report: Report) -> Prior | None:
     return None if prior.is_empty() else prior
 
 
+def _cover_problems(report: Report, agency_ref: Ref | None, year_ref: Ref | None, raw: Any) -> None:
+    """The cover's 机关名称 and 报告年度 name the report; without the year the format cannot be
+    checked against it."""
+    if agency_ref is not None and not report.agency:
+        where = cell_address(agency_ref.sheet, agency_ref.r1, agency_ref.c1)
+        report.structure.append(
+            structure_finding(
+                "封面", "机关名称", "", f"{where}（机关名称）未填写，请填写本机关的全称。",
+                cell=where, expected="机关名称", found="",
+            )
+        )  # fmt: skip
+    if year_ref is not None and report.year is None:
+        where = cell_address(year_ref.sheet, year_ref.r1, year_ref.c1)
+        shown = "" if raw is None else str(raw)
+        why = "未填写" if not shown.strip() else f"填的是“{shown}”，不是年份"
+        report.structure.append(
+            structure_finding(
+                "封面", "报告年度", "",
+                f"{where}（报告年度）{why}。请填写报告所属的年度，如 2025（不是发布的年份）。",
+                cell=where, expected="年度，如 2025", found=shown,
+            )
+        )  # fmt: skip
+
+
 def read_book(src: BookSource, source: str = "") -> Report:
-    agency, _ = _meta(src, "GK_AGENCY")
+    agency, agency_ref = _meta(src, "GK_AGENCY")
     year_raw, year_ref = _meta(src, "GK_YEAR")
     declared, _ = _meta(src, "GK_FORMAT")
     year = _year(year_raw)
@@ -218,6 +242,7 @@ def read_book(src: BookSource, source: str = "") -> Report:
         report.locations[("META", "year", "")] = cell_address(
             year_ref.sheet, year_ref.r1, year_ref.c1
         )
+    _cover_problems(report, agency_ref, year_ref, year_raw)
     for table in TABLES:
         _read_table(src, fmt, table, report)
     for part, name in TEXT_NAMES.items():
