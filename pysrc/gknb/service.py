@@ -26,7 +26,37 @@ def read_workbook(path: Path) -> Report:
     from gknb.workbook.xlsx import OpenpyxlSource, open_workbook
 
     wb = open_workbook(path, data_only=True)
+    if not any(name.startswith("GK_") for name in wb.defined_names):
+        return read_foreign_workbook(wb, path)
     return read_book(OpenpyxlSource(wb), str(path))
+
+
+def read_foreign_workbook(wb, path: Path) -> Report:  # type: ignore[no-untyped-def]
+    """A workbook not made from the template: its sheets are read like a published report's
+    tables (by their statutory labels), so cells have no addresses and totals cannot be
+    written back."""
+    from gknb.reader.from_xlsx import workbook_rows
+    from gknb.reader.parse import parse_rows
+
+    try:
+        report = parse_rows(workbook_rows(wb), path.name)
+    except GknbError as exc:
+        raise GknbError(
+            f"{path.name} 不是用年报助手模板建立的工作簿，按表格标签读取也失败了：{exc}"
+        ) from None
+    # a workbook holds the tables, not the report's text: no finding for missing text parts
+    report.structure = [f for f in report.structure if f.table != "正文"]
+    report.source = str(path)
+    return report
+
+
+def require_template(report: Report, action: str) -> None:
+    if report.kind != "workbook":
+        name = Path(report.source).name
+        raise GknbError(
+            f"{name} 不是用年报助手模板建立的工作簿，无法{action}。请先转换："
+            f"gknb import {name} -o 新工作簿.xlsm，再在新工作簿中操作。"
+        )
 
 
 def read_any(path: Path) -> Report:
@@ -102,6 +132,7 @@ def require_tables(report: Report, action: str) -> None:
 
 def total_changes(report: Report) -> list[TotalChange]:
     """填充合计 for any adapter: every total cell the book has, with its new value."""
+    require_template(report, "填充合计")
     require_tables(report, "填充合计")
     return [c for c in compute_totals(report) if c.key in report.locations]
 
@@ -110,6 +141,7 @@ def narrative(report: Report) -> dict[str, str]:
     """生成说明文字 for any adapter: the texts of parts 三 and 四, or a Chinese error."""
     from gknb.textgen import MissingFigures, generate
 
+    require_template(report, "生成说明文字")
     require_tables(report, "生成说明文字")
     try:
         return generate(report)

@@ -30,7 +30,7 @@ def cell_value(cell: Cell) -> Any:
 
 def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
     from gknb.reader import read_report
-    from gknb.service import WORKBOOK_SUFFIXES, save_xlsm
+    from gknb.service import WORKBOOK_SUFFIXES, read_workbook, save_xlsm
     from gknb.workbook.contract import META, TEXT_NAMES, template_locations
     from gknb.workbook.marks import parse_address
     from gknb.workbook.template import build_workbook
@@ -39,13 +39,19 @@ def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
     suffix = out.suffix.lower()
     if suffix not in WORKBOOK_SUFFIXES:
         raise GknbError(f"输出文件名应以 .xlsm（带按钮）或 .xlsx（不带宏）结尾：{out.name}")
-    if source.suffix.lower() in WORKBOOK_SUFFIXES:
-        raise GknbError(f"{source.name} 已经是工作簿，不需要导入；可直接用 gknb check 校验。")
     if out.exists() and not force:
         raise OutputExists(f"{out} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
     if out.exists():
         refuse_if_open(out)
-    report = read_report(source)
+    if source.suffix.lower() in WORKBOOK_SUFFIXES:
+        # a workbook of the agency's own layout converts; one made from the template needs not
+        report = read_workbook(source)
+        if report.kind == "workbook":
+            raise GknbError(
+                f"{source.name} 已经是年报助手模板工作簿，不需要导入；可直接用 gknb check 校验。"
+            )
+    else:
+        report = read_report(source)
     wb = build_workbook(report.version, agency=report.agency, year=report.year)
     locations = template_locations(report.format)
     written = missing = 0
