@@ -90,3 +90,14 @@ def test_a_workbook_that_is_not_a_report(tmp_path):
     wb.save(path)
     result = service.check_file(path)
     assert result.error is not None and "不是用年报助手模板建立的工作簿" in result.error
+
+
+def test_review_reads_an_own_layout_too(tmp_path):
+    from gknb.review.batch import review
+
+    folder = tmp_path / "报告"
+    folder.mkdir()
+    own_layout(folder / "own.xlsx")
+    outcome = review([folder], None, jobs=1)
+    (entry,) = outcome.entries
+    assert entry.error is None and entry.agency == "某某县水利局" and not entry.has_errors

@@ -154,6 +154,8 @@ def check_one(task: Task) -> FileResult:
     from gknb.rules import counts
 
     path = Path(task.path)
+    if is_summary(path):  # a summary an earlier review wrote: not a report
+        return FileResult(task.pos, task.path, error="汇总工作簿，不是年报", skipped=True)
     try:
         report, reader = _read(path)
     except GknbError as exc:
@@ -162,8 +164,6 @@ def check_one(task: Task) -> FileResult:
         return FileResult(
             task.pos, task.path, error=f"{path.name} 无法读取（{type(exc).__name__}: {exc}）。"
         )
-    if report.structure and report.kind == "workbook" and is_summary(path):
-        return FileResult(task.pos, task.path, error="汇总工作簿，不是年报", skipped=True)
     prior_source = ""
     if task.prior is not None:
         report.prior = Prior(**task.prior)

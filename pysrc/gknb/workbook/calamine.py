@@ -176,6 +176,7 @@ class CalamineSource:
                 continue
             names[name] = _Name(dn.text)
         self._names = OpenpyxlSource(_NameBook(names, sheetnames))  # type: ignore[arg-type]
+        self.from_template = any(n.startswith("GK_") for n in names)
         self._book = CalamineWorkbook.from_path(str(path))
         self._sheets: dict[str, _Sheet] = {}
         self._date_styles: set[int] | None = None
@@ -353,6 +354,8 @@ def read_workbook(path: Path) -> tuple[Report, str]:
     _sniff(path)  # the same messages as openpyxl's path for files that are not workbooks
     try:
         with open_source(path) as src:
+            if not src.from_template:  # the agency's own layout: read by labels
+                return service.read_workbook(path), "openpyxl（非模板工作簿）"
             return read_book(src, str(path)), "calamine"
     except Exception as exc:  # anything calamine cannot do exactly: the reference reader decides
         reason = str(exc) or type(exc).__name__
