@@ -20,7 +20,6 @@ _APPLY_AFTER = re.compile(_ACT + r"[^\d]{0,20}?申请[^\d]{0,8}?(\d+)" + _UNIT)
 _APPLY_BEFORE = re.compile(r"(?:" + _ACT + r"|有)[^\d]{0,4}?(\d+)" + _UNIT + r"[^\d]{0,14}?申请")
 _APPLY_NONE = re.compile(r"(?:无(?!正当理由)|未收到|没有收到|未接到|没有)[^\d，。]{0,8}?申请")
 _NOT_APPLICATION = re.compile(r"复议|诉讼|建议|提案|结转|上年|咨询|转办|办结率|撤回")
-_NONE_WORD = re.compile(r"(?:^|[^\w])?(无|未|没有)")
 _REVIEW_COUNT = re.compile(
     r"行政复议[^\d，。]{0,6}?(\d+)" + _UNIT + r"|(\d+)" + _UNIT + r"[^\d，。]{0,4}?行政复议"
 )

@@ -25,7 +25,6 @@ from gknb.workbook.contract import (
     TEXT_NAMES,
     Ref,
     block_name,
-    block_ref,
     cell_address,
 )
 from gknb.workbook.marks import settlements_from_rows
@@ -265,11 +264,6 @@ def _read_settlements(src: BookSource) -> dict[str, str]:
         return {}
     rows = src.read(Ref(first.sheet, first.r1, first.c1, first.r1 + MAX_RESULTS - 1, first.c2))
     return settlements_from_rows(rows)
-
-
-def template_refs(fmt: Format) -> dict[str, Ref]:
-    """Where a fresh template puts each block (for adapters that build or repair books)."""
-    return {block_name(b.id): block_ref(fmt, b.id) for b in fmt.blocks}
 
 
 __all__ = ["GRID_LEFT", "GRID_TOP", "META", "BookSource", "NameError_", "read_book"]

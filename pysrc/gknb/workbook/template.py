@@ -88,7 +88,7 @@ def _paint_cell(ws: Worksheet, fmt: Format, c: GridCell) -> None:
     if c.key is None:
         cell.value = c.text
         cell.font = _font(bold=c.role in ("title", "header"))
-        cell.alignment = CENTER if c.role != "label" or table_label_centered(c) else LEFT
+        cell.alignment = CENTER if c.role != "label" or c.rowspan > 1 else LEFT
         if c.role in ("title", "header", "corner"):
             cell.fill = HEADER_FILL
         if c.role == "label" and c.rowspan > 2 and c.col == 0:
@@ -106,10 +106,6 @@ def _paint_cell(ws: Worksheet, fmt: Format, c: GridCell) -> None:
         cell.fill = INPUT_FILL
         cell.font = _font()
         cell.value = None
-
-
-def table_label_centered(c: GridCell) -> bool:
-    return c.rowspan > 1
 
 
 def _validations(ws: Worksheet, fmt: Format, table: str) -> None:

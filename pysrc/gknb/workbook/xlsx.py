@@ -32,7 +32,6 @@ from gknb.workbook.marks import merge_note, parse_address, plan_marks, result_ro
 from gknb.workbook.reader import NameError_
 
 MAX_UNZIPPED = 200 * 1024 * 1024
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 lock_file = owner_lock  # Excel's owner file beside an open workbook
