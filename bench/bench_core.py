@@ -15,10 +15,8 @@ from pathlib import Path
 from gknb.formats import F2021
 from gknb.rules import check
 from gknb.synth import consistent_values
-from gknb.workbook.contract import template_locations
-from gknb.workbook.marks import parse_address
 from gknb.workbook.reader import read_book
-from gknb.workbook.template import build_workbook
+from gknb.workbook.template import build_workbook, write_values
 from gknb.workbook.xlsx import OpenpyxlSource, open_workbook
 
 
@@ -26,9 +24,7 @@ def filled_workbook(folder: Path) -> Path:
     wb = build_workbook("2021", agency="基准测试局", year=2025)
     values = consistent_values(F2021, random.Random(5))
     values[("T3", "r1_open", "natural")] = "3件"
-    for key, address in template_locations(F2021).items():
-        sheet, row, col = parse_address(address)
-        wb[sheet].cell(row, col).value = values[key]
+    write_values(wb, F2021, values)
     path = folder / "基准.xlsx"
     wb.save(path)
     return path

@@ -67,15 +67,11 @@ def build(tmp: Path) -> Path:
 def workbook(folder: Path) -> Path:
     from gknb.formats import F2021
     from gknb.synth import consistent_values
-    from gknb.workbook.contract import template_locations
-    from gknb.workbook.marks import parse_address
-    from gknb.workbook.template import build_workbook
+    from gknb.workbook.template import build_workbook, write_values
 
     wb = build_workbook("2021", agency="基准测试局", year=2025)
     values = consistent_values(F2021, random.Random(5))
-    for key, address in template_locations(F2021).items():
-        sheet, row, col = parse_address(address)
-        wb[sheet].cell(row, col).value = values[key]
+    write_values(wb, F2021, values)
     path = folder / "基准 工作簿.xlsx"
     wb.save(path)
     return path

@@ -6,8 +6,7 @@ import pytest
 
 from gknb.formats import FORMATS
 from gknb.synth import consistent_values
-from gknb.workbook.contract import template_locations
-from gknb.workbook.marks import parse_address
+from gknb.workbook import template
 from gknb.workbook.template import build_workbook
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"  # shared/ sits beside the clone
@@ -20,10 +19,7 @@ def needs(tool: str) -> pytest.MarkDecorator:
 
 
 def write_values(wb, version: str, values: dict) -> None:
-    locations = template_locations(FORMATS[version])
-    for key, value in values.items():
-        sheet, row, col = parse_address(locations[key])
-        wb[sheet].cell(row, col).value = value
+    template.write_values(wb, FORMATS[version], values)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from gknb.workbook.contract import (
     template_locations,
 )
 from gknb.workbook.marks import parse_address, plan_marks, summary
-from gknb.workbook.template import build_workbook
+from gknb.workbook.template import build_workbook, write_values
 
 ARGS = ["--wb=测试局2025年报.xlsm", "--from_xl=1", r"--app=C:\Office\EXCEL.EXE", "--hwnd=1234"]
 
@@ -56,9 +56,7 @@ def _filled(version: str = "2021", seed: int = 3) -> openpyxl.Workbook:
     fmt = FORMATS[version]
     wb = build_workbook(version, agency="测试局", year=2025)
     values = consistent_values(fmt, random.Random(seed))
-    for key, where in template_locations(fmt).items():
-        sheet, row, col = parse_address(where)
-        wb[sheet].cell(row, col).value = values[key]
+    write_values(wb, fmt, values)
     return wb
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gknb.formats import F2021, Key
-from gknb.workbook.contract import META, PRIOR_CARRY_OUT, PRIOR_IN_FORCE, template_locations
-from gknb.workbook.marks import parse_address
+from gknb.workbook.contract import META, PRIOR_CARRY_OUT, PRIOR_IN_FORCE
+from gknb.workbook.template import write_values
 
 AGENCY = "示例县生态环境局"
 YEAR = 2025
@@ -63,14 +63,12 @@ MISTAKES = (
 )
 
 
-def _set(wb, key: Key, value: object, locations: dict[Key, str]) -> None:  # type: ignore[no-untyped-def]
-    sheet, row, col = parse_address(locations[key])
-    wb[sheet].cell(row, col).value = value
+def _set(wb, key: Key, value: object) -> None:  # type: ignore[no-untyped-def]
+    write_values(wb, F2021, {key: value})
 
 
 def fill_demo(wb) -> None:  # type: ignore[no-untyped-def]
     """Type the demo numbers (with their mistakes) into a fresh 2021-format workbook."""
-    locations = template_locations(F2021)
     t3 = F2021.block("T3")
     applicants = [c.id for c in t3.cols if c.id != "total"]
     for row in t3.rows:
@@ -78,33 +76,32 @@ def fill_demo(wb) -> None:  # type: ignore[no-untyped-def]
         if values is None:
             continue
         for col, v in zip(applicants, values, strict=True):
-            _set(wb, ("T3", row.id, col), v, locations)
+            _set(wb, ("T3", row.id, col), v)
     # totals as a clerk would type them, including one slip
     for row in t3.rows:
         if row.id == "r7_total":
             continue
         total = sum(T3_INPUTS.get(row.id, (0,) * 6))
-        _set(wb, ("T3", row.id, "total"), total, locations)
+        _set(wb, ("T3", row.id, "total"), total)
     results = [r.id for r in t3.rows if r.section and r.id != "r7_total"]
     for i, col in enumerate(applicants):
         _set(
             wb,
             ("T3", "r7_total", col),
             sum(T3_INPUTS.get(r, (0,) * 6)[i] for r in results),
-            locations,
         )
     grand = sum(sum(T3_INPUTS.get(r, (0,) * 6)) for r in results)
-    _set(wb, ("T3", "r7_total", "total"), grand, locations)
+    _set(wb, ("T3", "r7_total", "total"), grand)
     # the mistakes
-    _set(wb, ("T3", "r1_open", "total"), 9, locations)
-    _set(wb, ("T3", "r4_1", "commercial"), "1件", locations)
-    _set(wb, ("T3", "r5_2", "research"), None, locations)
+    _set(wb, ("T3", "r1_open", "total"), 9)
+    _set(wb, ("T3", "r4_1", "commercial"), "1件")
+    _set(wb, ("T3", "r5_2", "research"), None)
     for key, value in T2_VALUES.items():
-        _set(wb, key, value, locations)
+        _set(wb, key, value)
     for part, values in T4_VALUES.items():
         for suffix, v in zip(("uphold", "correct", "other", "pending"), values, strict=True):
-            _set(wb, ("T4", "all", f"{part}_{suffix}"), v, locations)
-        _set(wb, ("T4", "all", f"{part}_total"), sum(values), locations)
+            _set(wb, ("T4", "all", f"{part}_{suffix}"), v)
+        _set(wb, ("T4", "all", f"{part}_total"), sum(values))
     for name, text in (("GK_TEXT_1", TEXT_1), ("GK_TEXT_5", TEXT_5), ("GK_TEXT_6", TEXT_6)):
         sheet, row, col, _ = META[name]
         wb[sheet].cell(row, col).value = text

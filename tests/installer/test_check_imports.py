@@ -17,9 +17,7 @@ import pytest
 
 from gknb.formats import FORMATS
 from gknb.synth import consistent_values
-from gknb.workbook.contract import template_locations
-from gknb.workbook.marks import parse_address
-from gknb.workbook.template import build_workbook
+from gknb.workbook.template import build_workbook, write_values
 
 NOT_ON_CHECK_PATH = {"pandas", "docx", "pdfplumber", "pdfminer", "pypdfium2"}
 
@@ -46,9 +44,7 @@ def book(tmp_path: Path):  # type: ignore[no-untyped-def]
     fmt = FORMATS["2021"]
     wb = build_workbook("2021", agency="测试局", year=2025)
     values = consistent_values(fmt, random.Random(2))
-    for key, where in template_locations(fmt).items():
-        sheet, row, col = parse_address(where)
-        wb[sheet].cell(row, col).value = values[key]
+    write_values(wb, fmt, values)
     return wb
 
 

@@ -15,9 +15,8 @@ from gknb.formats import FORMATS
 from gknb.rules import check
 from gknb.synth import consistent_values
 from gknb.workbook.calamine import read_workbook
-from gknb.workbook.contract import META, template_locations
-from gknb.workbook.marks import parse_address
-from gknb.workbook.template import build_workbook
+from gknb.workbook.contract import META
+from gknb.workbook.template import build_workbook, write_values
 
 T3_PART = "xl/worksheets/sheet5.xml"  # 三、依申请公开 in a workbook openpyxl wrote
 
@@ -48,12 +47,9 @@ def _book(tmp_path: Path, seed: int, palette: tuple, edges: int = 12) -> Path:
     year = rng.choice((2019, 2020)) if version == "2019" else rng.choice((2021, 2025))
     wb = build_workbook(version, agency=rng.choice(("测试局", " 测试局 ", "")), year=year)
     values = consistent_values(FORMATS[version], rng)
-    locations = template_locations(FORMATS[version])
     for key in rng.sample(sorted(values), edges):
         values[key] = rng.choice(palette)
-    for key, address in locations.items():
-        sheet, row, col = parse_address(address)
-        wb[sheet].cell(row, col).value = values[key]
+    write_values(wb, FORMATS[version], values)
     sheet, row, col, _ = META["GK_TEXT_1"]
     wb[sheet].cell(row, col).value = rng.choice(("本年度收到申请3件。", None, "  "))
     sheet, row, col, _ = META["GK_DATE"]

@@ -31,9 +31,8 @@ def cell_value(cell: Cell) -> Any:
 def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
     from gknb.reader import read_report
     from gknb.service import WORKBOOK_SUFFIXES, read_workbook, save_xlsm
-    from gknb.workbook.contract import META, TEXT_NAMES, template_locations
-    from gknb.workbook.marks import parse_address
-    from gknb.workbook.template import build_workbook
+    from gknb.workbook.contract import META, TEXT_NAMES
+    from gknb.workbook.template import build_workbook, write_values
     from gknb.workbook.xlsx import refuse_if_open, save_atomic
 
     suffix = out.suffix.lower()
@@ -53,16 +52,10 @@ def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
     else:
         report = read_report(source)
     wb = build_workbook(report.version, agency=report.agency, year=report.year)
-    locations = template_locations(report.format)
-    written = missing = 0
-    for key, address in locations.items():
-        cell = report.cells.get(key)
-        if cell is None:
-            missing += 1
-            continue
-        sheet, row, col = parse_address(address)
-        wb[sheet].cell(row, col).value = cell_value(cell)
-        written += 1
+    keys = list(report.format.keys())
+    typed = {k: cell_value(report.cells[k]) for k in keys if k in report.cells}
+    written = write_values(wb, report.format, typed)
+    missing = len(keys) - written
     for part in TEXT_PARTS:
         text = report.texts.get(part)
         if text:

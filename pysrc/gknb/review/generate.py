@@ -217,14 +217,12 @@ def inject(
 def write_workbook(
     path: Path, version: str, agency: str, year: int, values: Mapping[Key, Any]
 ) -> None:
-    from gknb.workbook.contract import META, template_locations
-    from gknb.workbook.marks import parse_address
-    from gknb.workbook.template import build_workbook
+    from gknb.workbook.contract import META
+    from gknb.workbook.template import build_workbook, write_values
 
+    fmt = FORMATS[version]
     wb = build_workbook(version, agency=agency, year=year)
-    for key, address in template_locations(FORMATS[version]).items():
-        sheet, row, col = parse_address(address)
-        wb[sheet].cell(row, col).value = values.get(key)
+    write_values(wb, fmt, {key: values.get(key) for key in fmt.keys()})
     for name, text in (("GK_TEXT_1", TEXT_1), ("GK_TEXT_5", TEXT_5), ("GK_TEXT_6", TEXT_6)):
         sheet, row, col, _ = META[name]
         wb[sheet].cell(row, col).value = text

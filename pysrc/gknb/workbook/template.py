@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -11,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gknb import __version__
-from gknb.formats import FORMATS, SECTION_TITLES, TABLE_TITLES, Format, Kind, format_for_year
+from gknb.formats import FORMATS, SECTION_TITLES, TABLE_TITLES, Format, Key, Kind, format_for_year
 from gknb.layout import TABLES, GridCell, grid
 from gknb.workbook.contract import (
     BODY,
@@ -31,7 +32,9 @@ from gknb.workbook.contract import (
     a1,
     defined_names,
     ref_text,
+    template_locations,
 )
+from gknb.workbook.marks import parse_address
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -287,6 +290,15 @@ def _results(ws: Worksheet) -> None:
         ws.column_dimensions[letter].width = width
     ws.column_dimensions["L"].hidden = True
     ws.freeze_panes = "A3"
+
+
+def write_values(wb: Workbook, fmt: Format, values: Mapping[Key, object]) -> int:
+    """Type values into a template workbook's number cells by key; returns the cells written."""
+    locations = template_locations(fmt)
+    for key, value in values.items():
+        sheet, row, col = parse_address(locations[key])
+        wb[sheet].cell(row, col).value = value
+    return len(values)
 
 
 def build_workbook(
