@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import median_ms
+
 from gknb.formats import F2021
 from gknb.rules import check
 from gknb.synth import consistent_values
@@ -28,15 +30,6 @@ def filled_workbook(folder: Path) -> Path:
     path = folder / "基准.xlsx"
     wb.save(path)
     return path
-
-
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def process_s(args: list[str], runs: int = 7) -> float:

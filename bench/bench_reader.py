@@ -8,7 +8,6 @@ line, Markdown pipe tables), so every layout path is timed.
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,21 +18,13 @@ HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parents[1] / "shared" / "seeds"
 sys.path.insert(0, str(HERE.parent / "tests" / "reader"))
 
+from timing import median_ms  # noqa: E402
+
 from gknb.reader import read_report, read_text  # noqa: E402
 from gknb.rules import check  # noqa: E402
 from gknb.synth import consistent_report  # noqa: E402
 
 COUNT = 1000
-
-
-def median_ms(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
-    fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def corpus(folder: Path) -> list[Path]:
@@ -59,10 +50,10 @@ def corpus(folder: Path) -> list[Path]:
 def main() -> None:
     print("reader: read and check one text report in-process, median of 100")
     for path in sorted(SEEDS.glob("*.txt")):
-        ms = median_ms(lambda p=path: check(read_report(p)), 100)
+        ms = median_ms(lambda p=path: check(read_report(p)), 100, warm_up=True)
         print(f"  {path.name}: {ms:.1f} ms")
     text = (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text(encoding="utf-8")
-    parse_only = median_ms(lambda: read_text(text), 100)
+    parse_only = median_ms(lambda: read_text(text), 100, warm_up=True)
     print(f"  (of which reading alone, seed 000: {parse_only:.1f} ms)   budget < 50 ms")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "reports"
