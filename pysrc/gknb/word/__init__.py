@@ -6,10 +6,25 @@ The public API (used by `gknb export` and the Excel add-in's 导出Word button):
     path = export_workbook(Path("年报.xlsm"))            # raises ErrorsRemain while errors remain
     path = export_workbook(Path("年报.xlsm"), force=True)  # export anyway
 
-Importing this package does not import python-docx; the export functions load it on demand.
+Importing this package imports nothing else: `gknb.cli` loads `gknb.word.cli` on every command,
+so the exporter (and python-docx, which it loads on demand) come in only when they are used.
 """
 
-from gknb.word.export import ErrorsRemain, export_workbook
-from gknb.word.style import WordStyle, style_from
+from typing import Any
+
+_EXPORTS = {
+    "ErrorsRemain": "gknb.word.export",
+    "export_workbook": "gknb.word.export",
+    "WordStyle": "gknb.word.style",
+    "style_from": "gknb.word.style",
+}
 
 __all__ = ["ErrorsRemain", "WordStyle", "export_workbook", "style_from"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'gknb.word' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

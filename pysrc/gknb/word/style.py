@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -125,6 +124,8 @@ def _preset(name: Any, where: str) -> WordStyle:
 
 def read_config(path: Path) -> dict[str, Any]:
     """The [fonts] table of a gknb-word.toml file."""
+    import tomllib  # only when a config file is read: `gknb.word.cli` loads this module on every command
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
