@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "installer"
-SEEDS = ROOT.parent / "shared" / "seeds"  # shared/ sits beside the clone
+SEEDS = ROOT / "tests" / "data" / "seeds"  # real published reports (tests/data/README.md)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -82,7 +82,7 @@ def engine(smoke: ModuleType, frozen_dist: Path):  # type: ignore[no-untyped-def
 
 @pytest.fixture(scope="session")
 def seeds() -> Path:
-    """The published reports of shared/seeds."""
+    """The published seed reports of tests/data/seeds."""
     if not SEEDS.is_dir():
         required(f"找不到已发布报告样本 {SEEDS}")
     return SEEDS

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # shared/ sits beside the clone
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"  # real published reports (tests/data/README.md)
 
 
 def needs(tool: str) -> pytest.MarkDecorator:
