@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "installer"
-SEEDS = ROOT / "tests" / "data" / "seeds"  # real published reports (tests/data/README.md)
+# The real published seed reports (tests/data/README.md).
+SEEDS = ROOT / "tests" / "data" / "seeds"
 
 
 def pytest_configure(config: pytest.Config) -> None:
