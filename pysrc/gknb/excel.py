@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import re
 import sys
@@ -208,8 +209,9 @@ def caller_book(args: argparse.Namespace) -> Any:
 
 def _utf8_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, ValueError, OSError):
-            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        if isinstance(stream, io.TextIOWrapper):  # not when replaced by a test or a host
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
