@@ -199,8 +199,8 @@ class XlwingsBook:
                         self._sheet(sheet).range((fixed, start)).value = [values]
                         done += [(sheet, fixed, p) for p, _ in run]
                     calls += 1
-            for key in done:
-                left.pop(key, None)
+            for cell in done:
+                left.pop(cell, None)
         return calls
 
     def set_fills(self, fills: Mapping[Cell, Fill]) -> None:
