@@ -1,11 +1,9 @@
-"""Checks of a saved workbook package: a strict zip/XML reader, and LibreOffice."""
+"""A strict check of a saved workbook package (zip and XML)."""
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -78,17 +76,3 @@ def package_problems(path: Path) -> list[str]:
             ):
                 problems.append(f"{name}: comments without a vmlDrawing")
     return problems
-
-
-def libreoffice_reads(soffice: str, path: Path, work: Path) -> Path:
-    """Convert the workbook with headless LibreOffice; the converted copy (it must exist)."""
-    out = work / "lo"
-    out.mkdir(exist_ok=True)
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={(work / 'lo-profile').as_uri()}", "--headless",
-         "--convert-to", "xlsx", "--outdir", str(out), str(path)],
-        check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": str(work)},
-    )  # fmt: skip
-    converted = out / (path.stem + ".xlsx")
-    assert converted.is_file() and converted.stat().st_size > 0, "LibreOffice could not read it"
-    return converted
