@@ -234,6 +234,12 @@ def _suspect_finding(report: Report, key: Key, mine: list[_Link]) -> Finding:
     return replace(finding, suspect=True)
 
 
+def broken_equations(report: Report) -> list[Equation]:
+    """The equations R1–R4 that do not hold (blank totals at their computed value, equations
+    through an unusable cell not judged), before any cell is named as the likely one."""
+    return [link.eq for link in _links(report) if link.broken]
+
+
 def check(report: Report) -> Iterator[Finding]:
     links = _links(report)
     if not any(link.broken for link in links):
