@@ -125,9 +125,10 @@ def _suspects(links: list[_Link]) -> dict[Key, list[_Link]]:
     result: dict[Key, list[_Link]] = {}
     for part in _parts(links, by_cell):
         broken = {id(m) for m in part if m.broken}
-        mine = {key: ms for key, ms in unique.items() if id(ms[0]) in {id(m) for m in part}}
-        if broken and broken == {id(m) for ms in mine.values() for m in ms}:
-            result.update(mine)
+        members = {id(m) for m in part}
+        named = {key: ms for key, ms in unique.items() if id(ms[0]) in members}
+        if broken and broken == {id(m) for ms in named.values() for m in ms}:
+            result.update(named)
     return result
 
 
