@@ -364,7 +364,7 @@ def write_results(book: Any, findings: list[Finding], summary: str) -> None:
     if rows:
         sheet.range((RESULTS_FIRST_ROW, 1)).value = rows
         colors = {
-            (RESULTS_FIRST_ROW + i, 2): None if f.settled else COLORS[f.severity.value]
+            (RESULTS_FIRST_ROW + i, 2): None if f.settled else COLORS[f.severity]
             for i, f in enumerate(findings)
         }
         _set_fills(sheet, colors)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from gknb import rules
 from gknb.errors import GknbError, OutputExists
-from gknb.model import Finding, Prior, Report
+from gknb.model import Finding, Prior, Report, ReportKind, Severity
 from gknb.totals import TotalChange, compute_totals
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
 
 
 def require_template(report: Report, action: str) -> None:
-    if report.kind != "workbook":
+    if report.kind is not ReportKind.WORKBOOK:
         name = Path(report.source).name
         raise GknbError(
             f"{name} 不是用年报助手模板建立的工作簿，无法{action}。请先转换："
@@ -109,7 +109,7 @@ class CheckResult:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity == "error" for f in self.findings)
+        return any(f.severity is Severity.ERROR for f in self.findings)
 
     @property
     def settled(self) -> list[Finding]:
@@ -198,7 +198,7 @@ def accept(path: Path, specs: list[str]) -> list[Finding]:
         if not match:
             raise GknbError(f"{cell} 上没有 {rule} 问题，无需核实（先运行 gknb check 查看）。")
         for f in match:
-            if f.severity == "error":
+            if f.severity is Severity.ERROR:
                 raise GknbError(f"{cell} 的 {rule} 是错误，错误不能标记为已核实，请改正。")
             report.settlements[f.fingerprint] = reason.strip()
     findings = check(report)

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from gknb.formats import FORMATS, Key
+from gknb.model import ReportKind, Severity
+from gknb.workbook.contract import COLORS
 
 STATUS_OK, STATUS_ERRORS, STATUS_UNREADABLE = "通过", "有错误", "无法读取"
 STATUS_RANK = {STATUS_UNREADABLE: 0, STATUS_ERRORS: 1, STATUS_OK: 2}
 STATUS_FILL = {STATUS_UNREADABLE: "D9D9D9", STATUS_ERRORS: "FFC7CE", STATUS_OK: "C6EFCE"}
-SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "hint": "DDEBF7"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "hint": "提示"}
 HEADER_FILL = "D9E1F2"
 
 OVERVIEW_COLUMNS = ("文件", "机关", "年度", "格式", "错误", "警告", "提示", "状态", "说明")
@@ -44,7 +44,7 @@ class Entry:
     agency: str = ""
     year: int | None = None
     version: str = ""
-    kind: str = ""
+    kind: ReportKind | None = None  # None: the file could not be read
     reader: str = ""
     counts: tuple[int, int, int] = (0, 0, 0)
     has_errors: bool = False
@@ -260,7 +260,7 @@ def write_summary(
                 details.append(
                     [
                         f["rule"],
-                        SEVERITY_ZH.get(f["severity"], f["severity"]),
+                        Severity(f["severity"]).zh,
                         f["table"],
                         f["row"],
                         f["column"],
@@ -272,7 +272,7 @@ def write_summary(
                         entry.agency,
                         f.get("settled") or "",
                     ],
-                    {1: SEVERITY_FILL.get(f["severity"], "FFFFFF")},
+                    {1: COLORS[Severity(f["severity"])]},
                 )
             figures: list[Any] = [None] * len(layout.keys)
             for pos, value in zip(layout.positions[entry.version], values, strict=True):

@@ -227,7 +227,7 @@ def write_results(wb: Workbook, findings: list[Finding], summary: str) -> None:
         ws.cell(i, 10).alignment = Alignment(wrap_text=True, vertical="top")
         f = findings[i - 3]
         if not f.settled:
-            ws.cell(i, 2).fill = PatternFill("solid", fgColor=COLORS[f.severity.value])
+            ws.cell(i, 2).fill = PatternFill("solid", fgColor=COLORS[f.severity])
         if f.cell:
             sheet, r, c = parse_address(f.cell)
             link = ws.cell(i, 7)
