@@ -32,7 +32,12 @@ GRID_TOP = 3  # first sheet row of a table grid (row 1: title, row 2: how to fil
 GRID_LEFT = 1
 
 MARK_PREFIX = "【年报助手】"
-COLORS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.HINT: "DDEBF7"}
+COLORS = {
+    Severity.ERROR: "FFC7CE",
+    Severity.WARNING: "FFEB9C",
+    Severity.HINT: "DDEBF7",
+    Severity.UNREAD: "E4DFEC",
+}
 
 
 @dataclass(frozen=True)
