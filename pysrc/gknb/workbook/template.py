@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gknb import __version__
 from gknb.formats import FORMATS, SECTION_TITLES, TABLE_TITLES, Format, Key, Kind, format_for_year
 from gknb.layout import TABLES, GridCell, grid
+from gknb.model import Severity
 from gknb.workbook import livecheck
 from gknb.workbook.contract import (
     BODY,
@@ -251,7 +252,11 @@ def _readme(ws: Worksheet, fmt: Format) -> None:
     ]
     for i, (text, bold) in enumerate(lines, start=1):
         ws.cell(i, 1, text).font = _font(bold=bold, size=14 if i == 1 else 11)
-    legend = {"红色": COLORS["error"], "黄色": COLORS["warning"], "蓝色": COLORS["hint"]}
+    legend = {
+        "红色": COLORS[Severity.ERROR],
+        "黄色": COLORS[Severity.WARNING],
+        "蓝色": COLORS[Severity.HINT],
+    }
     for i, (text, _) in enumerate(lines, start=1):
         if text[:2] in legend:
             ws.cell(i, 1).fill = PatternFill("solid", fgColor=legend[text[:2]])
