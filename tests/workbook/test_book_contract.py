@@ -350,8 +350,7 @@ def test_the_files_open_in_libreoffice(tmp_path: Path, convert: Any) -> None:
     for suffix in (".xlsm", ".xlsx"):
         folder = tmp_path / suffix[1:]
         folder.mkdir()
-        steps = SCRIPT[:4] if suffix == ".xlsm" else SCRIPT
-        path, _ = run_both(folder, suffix, False, [*steps[:-1], ("check",)])
+        path, _ = run_both(folder, suffix, False, SCRIPT[:4])
         marked.append(folder / f"marked_{suffix[1:]}{suffix}")
         shutil.copy(path, marked[-1])
         FileSide(marked[-1], copy=False).check()  # left marked: notes, drawings, registry
