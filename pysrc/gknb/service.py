@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gknb import rules
-from gknb.errors import GknbError, OutputExists
+from gknb.errors import GknbError
 from gknb.model import Finding, Prior, Report
 from gknb.totals import TotalChange, compute_totals
 
@@ -149,27 +149,28 @@ def narrative(report: Report) -> dict[str, str]:
         raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None
 
 
-def mark_copy(path: Path, out: Path, findings: list[Finding], force: bool = False) -> int:
-    """Write a copy of the workbook with every finding marked. Returns the cells marked."""
+def mark_copy(
+    path: Path,
+    out: Path,
+    findings: list[Finding],
+    force: bool = False,
+    protect: tuple[Path, ...] = (),
+) -> int:
+    """Write a copy of the workbook with every finding marked (in place, with a backup, when
+    out is the workbook itself). protect: other inputs of the command, never overwritten.
+    Returns the cells marked."""
+    from gknb.files import guard_output, same_file
     from gknb.workbook.marks import summary
-    from gknb.workbook.xlsx import (
-        apply_marks,
-        open_workbook,
-        refuse_if_open,
-        save_atomic,
-        write_results,
-    )
+    from gknb.workbook.xlsx import apply_marks, open_workbook, save_atomic, write_results
 
     if not is_workbook(path):
         raise GknbError(f"--mark 只能用于 Excel 工作簿，{path.name} 不是工作簿。")
-    in_place = out.resolve() == path.resolve()
-    refuse_if_open(out)  # the copy would be written over a file open in Excel
-    if not in_place and out.exists() and not force:
-        raise OutputExists(f"{out} 已存在。请换一个文件名，或加 --force 覆盖。")
+    in_place = out.exists() and same_file(out, path)
     if out.suffix.lower() != path.suffix.lower():
         raise GknbError(
             f"标记后的文件应与原文件同类型（{path.suffix}），请把输出文件名改为 *{path.suffix}。"
         )
+    guard_output(out, inputs=protect, force=force, in_place=in_place)
     wb = open_workbook(path)
     count = apply_marks(wb, findings)
     write_results(wb, findings, summary(findings))
@@ -212,13 +213,14 @@ class TextResult:
 def write_text(path: Path) -> TextResult:
     """生成说明文字: write the standard sentences of parts 三 and 四 into their own cells of
     正文, never over text the clerk wrote there (that text is kept and the new one offered)."""
+    from gknb.files import guard_output
     from gknb.textgen import plan_writes
     from gknb.workbook.contract import GENERATED, META, TEXT_NAMES
-    from gknb.workbook.xlsx import open_workbook, refuse_if_open, save_atomic
+    from gknb.workbook.xlsx import open_workbook, save_atomic
 
     if not is_workbook(path):
         raise GknbError(f"生成说明文字只能用于 Excel 工作簿，{path.name} 不是工作簿。")
-    refuse_if_open(path)
+    guard_output(path, in_place=True)
     texts = narrative(read_workbook(path))
     wb = open_workbook(path)
     places = {part: (META[TEXT_NAMES[part]], GENERATED[part]) for part in texts}
@@ -239,9 +241,10 @@ def write_text(path: Path) -> TextResult:
 
 
 def clear_file(path: Path) -> int:
-    from gknb.workbook.xlsx import clear_marks, open_workbook, refuse_if_open, save_atomic
+    from gknb.files import guard_output
+    from gknb.workbook.xlsx import clear_marks, open_workbook, save_atomic
 
-    refuse_if_open(path)
+    guard_output(path, in_place=True)
     wb = open_workbook(path)
     count = clear_marks(wb)
     save_atomic(wb, path, backup=True)
@@ -253,23 +256,26 @@ class FillResult:
     changes: list[TotalChange]
     written: int
     report: Report
+    backup: Path | None = None  # where the workbook as it was before is kept
 
 
 def fill_file(path: Path) -> FillResult:
     """Compute every total and write it into the total cells only (a backup is kept)."""
-    from gknb.workbook.xlsx import open_workbook, refuse_if_open, save_atomic, write_totals
+    from gknb.files import guard_output
+    from gknb.workbook.xlsx import open_workbook, save_atomic, write_totals
 
     if not is_workbook(path):
         raise GknbError(f"填充合计只能用于 Excel 工作簿，{path.name} 不是工作簿。")
-    refuse_if_open(path)
+    guard_output(path, in_place=True)
     report = read_workbook(path)
     changes = total_changes(report)
     written = 0
+    backup = None
     if any(c.changed for c in changes):
         wb = open_workbook(path)
         written = write_totals(wb, report.locations, changes)
-        save_atomic(wb, path, backup=True)
-    return FillResult(changes, written, report)
+        backup = save_atomic(wb, path, backup=True)
+    return FillResult(changes, written, report, backup)
 
 
 def new_workbook(
@@ -280,13 +286,13 @@ def new_workbook(
     force: bool = False,
 ) -> Report | None:
     """Create a workbook for the year's format; .xlsm gets the add-in, .xlsx has no macros."""
+    from gknb.files import guard_output
     from gknb.workbook.template import build_workbook
     from gknb.workbook.xlsx import save_atomic
 
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise GknbError(f"文件名应以 .xlsm（带按钮）或 .xlsx（不带宏）结尾：{path.name}")
-    if path.exists() and not force:
-        raise OutputExists(f"{path} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
+    guard_output(path, inputs=[prior] if prior is not None else [], force=force)
     if not 2019 <= year <= dt.date.today().year + 1:
         raise GknbError(f"报告年度 {year} 不对：年度报告从 2019 年起按现行格式编制。")
     wb = build_workbook(None, agency=agency, year=year)
@@ -323,9 +329,8 @@ def save_xlsm(wb, path: Path) -> None:  # type: ignore[no-untyped-def]
         from gknb.build.xlsm import build_xlsm
     except ImportError:
         raise GknbError("本安装不含 Excel 加载项，请用 .xlsx 文件名（不带按钮）。") from None
+    from gknb.files import write_atomic
+
     buf = io.BytesIO()
     wb.save(buf)
-    data = build_xlsm(buf.getvalue(), [code for _, code in SHEETS])
-    tmp = path.with_name(f".gknb-{path.name}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(path, build_xlsm(buf.getvalue(), [code for _, code in SHEETS]))

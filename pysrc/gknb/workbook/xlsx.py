@@ -7,9 +7,6 @@ cause (not a workbook, corrupt, open in Excel) becomes a GknbError with a Chines
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 import warnings
 import zipfile
 from pathlib import Path
@@ -22,8 +19,8 @@ from openpyxl.styles.colors import Color
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from gknb.errors import FileLocked, GknbError
-from gknb.files import owner_lock
+from gknb.errors import GknbError
+from gknb.files import owner_lock, write_atomic
 from gknb.formats import Key
 from gknb.model import Finding
 from gknb.totals import TotalChange
@@ -34,12 +31,7 @@ from gknb.workbook.reader import NameError_
 MAX_UNZIPPED = 200 * 1024 * 1024
 
 
-lock_file = owner_lock  # Excel's owner file beside an open workbook
-
-
-def refuse_if_open(path: Path) -> None:
-    if lock_file(path) is not None:
-        raise FileLocked(f"{path.name} 正在 Excel 中打开，请先保存并关闭它，再运行本命令。")
+lock_file = owner_lock  # Excel's (or WPS's) lock file beside an open workbook
 
 
 def _sniff(path: Path) -> None:
@@ -253,36 +245,7 @@ def write_totals(wb: Workbook, locations: dict[Key, str], changes: list[TotalCha
 # ---- files ---------------------------------------------------------------------------------
 
 
-def backup_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.备份{path.suffix}")
-
-
-def _file_mode(path: Path) -> int:
-    """Keep the target's permissions; a new file gets the usual mode (mkstemp's is 0600)."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def save_atomic(wb: Workbook, path: Path, backup: bool = False) -> None:
-    """Write to a temp file in the same folder, then rename over the target."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not os.access(folder, os.W_OK):
-        raise GknbError(f"无法写入文件夹 {folder}：没有写入权限，请换一个位置。")
-    fd, tmp = tempfile.mkstemp(prefix=".gknb-", suffix=path.suffix, dir=folder)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, _file_mode(path))
-        if backup and path.exists():
-            shutil.copy2(path, backup_path(path))
-        os.replace(tmp, path)
-    except PermissionError:
-        raise GknbError(
-            f"无法写入 {path.name}：文件可能正在被其他程序使用，请关闭后重试。"
-        ) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def save_atomic(wb: Workbook, path: Path, backup: bool = False) -> Path | None:
+    """Save through the file-safety layer (temp file, one rename, backup generations).
+    Returns the backup written, if any."""
+    return write_atomic(path, wb.save, backup=backup)
