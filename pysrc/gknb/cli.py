@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gknb import __version__
 from gknb.errors import GknbError
-from gknb.files import is_backup
+from gknb.files import backup_path, is_backup
 from gknb.model import Finding, Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -148,8 +148,8 @@ def cmd_fill(args: argparse.Namespace) -> int:
         bad = ", ".join(result.report.locations.get(k, "?") for k in c.blocked_by)
         _out(f"  未计算 {result.report.locations[c.key]}：{bad} 不是有效数字，请先改正")
     if result.written:
-        kept = f"（原文件备份为 {result.backup.name}）" if result.backup else ""
-        _out(f"已填充 {result.written} 个合计格：{path}{kept}")
+        kept = backup_path(path).name
+        _out(f"已填充 {result.written} 个合计格：{path}（原文件备份为 {kept}）")
     else:
         _out(f"合计都已正确，未修改文件：{path}")
     return EXIT_FINDINGS if blocked else EXIT_OK
