@@ -23,15 +23,12 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from gknb.errors import GknbError
-from gknb.files import guard_output, owner_lock, same_file, write_atomic
+from gknb.files import guard_output, same_file, write_atomic
 from gknb.workbook.book import Cell, ColorSpec, Fill, Results
 from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
 from gknb.workbook.reader import NameError_
 
 MAX_UNZIPPED = 200 * 1024 * 1024
-
-
-lock_file = owner_lock  # Excel's (or WPS's) lock file beside an open workbook
 
 
 def _sniff(path: Path) -> None:
@@ -179,6 +176,7 @@ class OpenpyxlBook:
         drop_note_drawings(self.wb)
         self._values: Workbook | None = None  # data_only view, loaded for the first formula
         self._written: set[Cell] = set()
+        self.backup: Path | None = None  # where save kept the file it replaced
 
     @property
     def source(self) -> str:
@@ -293,11 +291,11 @@ class OpenpyxlBook:
                 )
                 cell.font = Font(color="0563C1", underline="single")
 
-    def save(self) -> Path | None:
-        """Save to `out`; when that is the workbook itself, keep a backup (returned)."""
+    def save(self) -> None:
+        """Save to `out`; when that is the workbook itself, keep a backup (self.backup)."""
         guard_output(self.out, in_place=True)  # open in Excel, or read-only: not written
         in_place = self.out.exists() and same_file(self.out, self.path)
-        return save_atomic(self.wb, self.out, backup=in_place)
+        self.backup = save_atomic(self.wb, self.out, backup=in_place)
 
 
 # ---- files ---------------------------------------------------------------------------------
