@@ -41,6 +41,8 @@ Private Const EXIT_CONFIRM As Long = 3
 Private Const MAX_MESSAGE As Long = 900
 Private Const UI_PREFIX As String = "GKNB_UI_"
 
+Private lastMessage As String
+
 Public Function T(ByVal key As String) As String
     ' The UI text named GKNB_UI_<key>: a string constant ="..." ("" for a quote, \n newline).
     Dim nm As Object, s As String
@@ -57,6 +59,26 @@ Public Function T(ByVal key As String) As String
     End If
     s = Replace(s, """""", """")
     T = Replace(s, "\n", vbLf)
+End Function
+
+Public Function GknbLastMessage() As String
+    ' The text of the last message (for the acceptance script in installer/).
+    GknbLastMessage = lastMessage
+End Function
+
+Private Function Say(ByVal text As String, ByVal buttons As Long) As Long
+    ' A message box. Under the acceptance script (workbook name GKNB_VERIFY = "yes" or
+    ' "no") no box is shown: the text is kept for GknbLastMessage() and that answer given.
+    Dim preset As String
+    lastMessage = text
+    preset = LCase$(NameSetting("GKNB_VERIFY"))
+    If preset = "yes" Then
+        Say = vbYes
+    ElseIf preset = "no" Then
+        Say = vbNo
+    Else
+        Say = MsgBox(text, buttons, Title())
+    End If
 End Function
 
 Public Function Title() As String
@@ -259,8 +281,8 @@ Private Function SaveFirst() As Boolean
     If Err.Number = 0 Then Exit Function
     why = Err.Description
     Err.Clear
-    SaveFirst = MsgBox(T("SAVE_FAILED") & why & vbLf & vbLf & T("SAVE_CONTINUE"), _
-        vbYesNo + vbExclamation, Title()) = vbYes
+    SaveFirst = Say(T("SAVE_FAILED") & why & vbLf & vbLf & T("SAVE_CONTINUE"), _
+        vbYesNo + vbExclamation) = vbYes
 End Function
 
 Public Sub RunCommand(ByVal verb As String)
@@ -269,14 +291,14 @@ Public Sub RunCommand(ByVal verb As String)
     Dim exitCode As Long, answer As String, answered As Boolean
 
     If Len(ThisWorkbook.Path) = 0 Then
-        MsgBox T("NOT_SAVED"), vbExclamation, Title()
+        Say T("NOT_SAVED"), vbExclamation
         Exit Sub
     End If
 
     engine = FindEngine(looked)
     If Len(engine) = 0 Then
-        MsgBox T("NOT_FOUND") & vbLf & vbLf & looked & vbLf & vbLf & T("NOT_FOUND_HINT"), _
-            vbExclamation, Title()
+        Say T("NOT_FOUND") & vbLf & vbLf & looked & vbLf & vbLf & T("NOT_FOUND_HINT"), _
+            vbExclamation
         Exit Sub
     End If
 
@@ -284,31 +306,32 @@ Public Sub RunCommand(ByVal verb As String)
 
     Do
         If Not RunEngine(engine, verb, force, exitCode, answer, answered) Then
-            MsgBox T("START_FAILED") & vbLf & engine & vbLf & vbLf & Clip(answer) & vbLf & vbLf & _
-                T("START_FAILED_HINT"), vbCritical, Title()
+            Say T("START_FAILED") & vbLf & engine & vbLf & vbLf & Clip(answer) & vbLf & vbLf & _
+                T("START_FAILED_HINT"), vbCritical
             Exit Sub
         End If
         Select Case exitCode
         Case EXIT_OK
-            If Len(answer) > 0 Then MsgBox Clip(answer), vbInformation, Title()
+            If Len(answer) > 0 Then Say Clip(answer), vbInformation
             Exit Sub
         Case EXIT_USER_ERROR
-            MsgBox Clip(OrNoText(answer)), vbExclamation, Title()
+            Say Clip(OrNoText(answer)), vbExclamation
             Exit Sub
         Case EXIT_CONFIRM
             If force Then Exit Do ' asked again after --force: treat as a failure
-            If MsgBox(Clip(OrNoText(answer)), vbYesNo + vbQuestion + vbDefaultButton2, _
-                      Title()) <> vbYes Then Exit Sub
+            If Say(Clip(OrNoText(answer)), vbYesNo + vbQuestion + vbDefaultButton2) <> vbYes Then
+                Exit Sub
+            End If
             force = True
         Case Else
             Exit Do
         End Select
     Loop
     If answered Then
-        MsgBox T("FAILED") & exitCode & T("FAILED_END") & vbLf & Clip(OrNoText(answer)), _
-            vbCritical, Title()
+        Say T("FAILED") & exitCode & T("FAILED_END") & vbLf & Clip(OrNoText(answer)), _
+            vbCritical
     Else
-        MsgBox T("NO_RESULT") & exitCode & T("NO_RESULT_END"), vbCritical, Title()
+        Say T("NO_RESULT") & exitCode & T("NO_RESULT_END"), vbCritical
     End If
 End Sub
 
@@ -329,7 +352,7 @@ Public Sub ShowHelp()
     Dim ws As Object
     Set ws = HelpSheet()
     If ws Is Nothing Then
-        MsgBox T("HELP_MISSING"), vbExclamation, Title()
+        Say T("HELP_MISSING"), vbExclamation
         Exit Sub
     End If
     On Error Resume Next

@@ -97,12 +97,16 @@ def command_line(program: str, args: Sequence[str]) -> str:
 
 
 class Answer:
-    """The engine's one answer: into the result file when one was named, else stdout/stderr.
+    """The engine's one answer: into the result file when one was named, else to `show`
+    (发送到: a message box) when given, else stdout/stderr.
 
     Given once: whichever of the command and the watchdog answers first wins."""
 
-    def __init__(self, result: str | None) -> None:
+    def __init__(
+        self, result: str | None, show: Callable[[int, str], object] | None = None
+    ) -> None:
         self.result = Path(result) if result else None
+        self.show = show
         self._lock = threading.Lock()
         self.given: tuple[int, str] | None = None
 
@@ -113,6 +117,8 @@ class Answer:
             self.given = (code, text)
             if self.result is not None:
                 write_result(self.result, text)
+            elif self.show is not None:
+                self.show(code, text)
             elif text:
                 stream = sys.stdout if code in (EXIT_OK, EXIT_CONFIRM) else sys.stderr
                 with contextlib.suppress(OSError, ValueError, AttributeError):
