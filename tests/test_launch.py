@@ -288,6 +288,14 @@ def test_without_a_result_file_answers_go_to_the_old_streams(
     assert (out, err) == ("完成\n", "请先关闭\n")
 
 
+def test_an_unwritable_result_file_is_reported_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = launch.Answer(str(tmp_path / "没有这个文件夹" / "r.txt"))
+    assert answer.give(launch.EXIT_OK, "完成")
+    assert "无法写入结果文件" in capsys.readouterr().err
+
+
 # ---- the watchdog and COM retries -----------------------------------------------------------
 
 

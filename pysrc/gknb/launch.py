@@ -116,8 +116,13 @@ class Answer:
                 return False
             self.given = (code, text)
             if self.result is not None:
-                write_result(self.result, text)
-            elif self.show is not None:
+                try:
+                    write_result(self.result, text)
+                    return True
+                except OSError as exc:  # the caller shows "no answer"; say why where we can
+                    text = f"无法写入结果文件 {self.result}：{exc}\n{text}"
+                    code = EXIT_INTERNAL
+            if self.show is not None:
                 self.show(code, text)
             elif text:
                 stream = sys.stdout if code in (EXIT_OK, EXIT_CONFIRM) else sys.stderr
