@@ -34,6 +34,7 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from gknb.errors import GknbError
 
@@ -198,14 +199,16 @@ class Watchdog:
 def limit_com_retries(module: ModuleType | None = None, attempts: int = COM_ATTEMPTS) -> bool:
     """Make xlwings give up a COM call Excel keeps rejecting (xlwings retries for ever by
     default). False where xlwings' Windows engine is not available."""
-    if module is None:
+    target: Any = module
+    if target is None:
         try:
-            import xlwings._xlwindows as module  # type: ignore[no-redef]
+            import xlwings._xlwindows as xlwindows
         except Exception:  # not Windows, or no pywin32
             return False
-    if not hasattr(module, "N_COM_ATTEMPTS"):
+        target = xlwindows
+    if not hasattr(target, "N_COM_ATTEMPTS"):
         return False
-    module.N_COM_ATTEMPTS = attempts
+    target.N_COM_ATTEMPTS = attempts
     return True
 
 

@@ -46,6 +46,7 @@ from gknb.launch import (
     Watchdog,
     timeout_from_env,
 )
+from gknb.model import Finding
 
 TITLE = "年报助手"
 VERBS = {"check": "校验", "fill": "填充合计", "export": "导出Word"}
@@ -142,7 +143,7 @@ def _export(path: Path, force: bool, ask: Callable[[str], bool] | None) -> Outco
 
     _refuse_if_open(path, "export")
     notes: list[str] = []
-    seen: list = []  # type: ignore[type-arg]
+    seen: list[Finding] = []
     try:
         out = export_workbook(path, force=force, notes=notes, on_findings=seen.extend)
     except ErrorsRemain as exc:
