@@ -10,8 +10,9 @@ Attribute VB_Name = "GknbLauncher"
 '
 ' The engine is started directly by WScript.Shell's Run (no command shell, no redirection), hidden,
 ' waiting for it:
-'   <engine> <check|fill|clear|export|text> [--force] --result "<file>" "--wb=<Workbook.Name>"
+'   <engine> <check|fill|clear|export|text> [--force] "--result=<file>" "--wb=<Workbook.Name>"
 '            --from_xl=1 --hwnd=<Application.Hwnd>
+' (--result=... is one token, so an engine older than the result file ignores it and still runs)
 ' Every argument is quoted by Arg(), the C runtime's rule plus "%" written outside the quotes,
 ' so that Run's expansion of %VARIABLES% finds nothing (gknb.launch.quote_arg is its twin);
 ' the program's own path is in plain quotes (Program()).
@@ -253,7 +254,7 @@ Private Function RunEngine(ByVal engine As String, ByVal verb As String, ByVal f
         "gknb-" & fso.GetBaseName(fso.GetTempName()) & ".txt")
     cmdLine = engine & " " & Arg(verb)
     If force Then cmdLine = cmdLine & " " & Arg("--force")
-    cmdLine = cmdLine & " " & Arg("--result") & " " & Arg(resultFile) & " " & _
+    cmdLine = cmdLine & " " & Arg("--result=" & resultFile) & " " & _
         Arg("--wb=" & ThisWorkbook.Name) & " " & Arg("--from_xl=1") & " " & _
         Arg("--hwnd=" & CStr(Application.Hwnd))
     Application.StatusBar = T("RUNNING")

@@ -103,7 +103,7 @@ function Read-Result([string]$Path) {
 function Invoke-Engine([string[]]$Arguments) {
     # As the VBA does it: WScript.Shell's Run, hidden, waiting; the answer from the result file.
     $result = Join-Path $script:Work ('答复 ' + [Guid]::NewGuid().ToString('N').Substring(0, 6) + '.txt')
-    $line = '"' + $script:Engine + '" ' + (($Arguments + @('--result', $result) | ForEach-Object { Arg $_ }) -join ' ')
+    $line = '"' + $script:Engine + '" ' + (($Arguments + @("--result=$result") | ForEach-Object { Arg $_ }) -join ' ')
     $code = (New-Object -ComObject WScript.Shell).Run($line, 0, $true)
     $text = ''
     if (Test-Path -LiteralPath $result) { $text = Read-Result $result; Remove-Item -LiteralPath $result -Force }

@@ -41,7 +41,7 @@ def _fill_of(path: Path, key: tuple[str, str, str]) -> str:
 
 
 def _result_args(result: Path) -> list[str]:
-    return ["--result", str(result), "--no-open"]
+    return [f"--result={result}", "--no-open"]
 
 
 def _sendto(*args: str, result: Path) -> tuple[int, str]:

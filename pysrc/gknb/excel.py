@@ -2,7 +2,7 @@
 
 The VBA launcher (addin/GknbLauncher.bas) starts it directly (no cmd.exe):
 
-    gknb-excel <check|fill|clear|export|text|help> [--force] --result "<file>"
+    gknb-excel <check|fill|clear|export|text|help> [--force] "--result=<file>"
                "--wb=<Book.Name>" --from_xl=1 --hwnd=<hwnd>
 
 waits, and reads the answer from the result file. gknb.launch holds that contract (argument
@@ -41,6 +41,7 @@ from gknb.launch import (
     Watchdog,
     limit_com_retries,
     local_path,
+    result_arg,
     timeout_from_env,
 )
 from gknb.model import Finding, Severity
@@ -651,16 +652,6 @@ def _utf8_streams() -> None:
                 stream.reconfigure(encoding="utf-8")
 
 
-def _result_arg(argv: Sequence[str]) -> str | None:
-    """--result, found even when the rest of the arguments cannot be parsed."""
-    for i, arg in enumerate(argv):
-        if arg.startswith("--result="):
-            return arg.split("=", 1)[1]
-        if arg == "--result" and i + 1 < len(argv):
-            return argv[i + 1]
-    return None
-
-
 def run(args: argparse.Namespace, debug: bool) -> tuple[int, str]:
     """The command's exit code and answer text; never raises."""
     try:
@@ -688,7 +679,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sendto_main(argv[1:])
     _utf8_streams()
-    answer = Answer(_result_arg(argv))
+    answer = Answer(result_arg(argv))
     parser = build_parser()
     try:
         args, unknown = parser.parse_known_args(argv)

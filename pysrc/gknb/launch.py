@@ -4,7 +4,7 @@ callers (the ribbon's VBA, addin/GknbLauncher.bas, and Explorer's 发送到 entr
 The VBA starts the engine directly with WScript.Shell's Run (no cmd.exe, no redirection) and
 names a result file on the command line:
 
-    gknb-excel <check|fill|clear|export|text|help> [--force] --result "<file>"
+    gknb-excel <check|fill|clear|export|text|help> [--force] "--result=<file>"
                "--wb=<Workbook.Name>" --from_xl=1 --hwnd=<Application.Hwnd>
 
 Every argument is quoted by the rule of `quote_arg` (the VBA's `Arg()`), so that the C
@@ -92,6 +92,16 @@ def quote_program(path: str) -> str:
 def command_line(program: str, args: Sequence[str]) -> str:
     """The whole command line the VBA's CommandLine() hands to WScript.Shell's Run."""
     return " ".join([quote_program(program), *(quote_arg(a) for a in args)])
+
+
+def result_arg(argv: Sequence[str]) -> str | None:
+    """--result FILE or --result=FILE, found even when the other arguments cannot be parsed."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--result="):
+            return arg.split("=", 1)[1]
+        if arg == "--result" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
 
 
 # ---- the answer ------------------------------------------------------------------------------

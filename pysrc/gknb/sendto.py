@@ -44,6 +44,7 @@ from gknb.launch import (
     SENDTO_TIMEOUT,
     Answer,
     Watchdog,
+    result_arg,
     timeout_from_env,
 )
 from gknb.model import Finding
@@ -263,10 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     argv = list(argv)
-    result = None
-    for i, a in enumerate(argv):
-        if a == "--result" and i + 1 < len(argv):
-            result = argv[i + 1]
+    result = result_arg(argv)
     desktop = result is None and sys.platform == "win32"
     state: dict[str, bool] = {"errors": False}
     if desktop:

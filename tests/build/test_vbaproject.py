@@ -203,7 +203,7 @@ def test_launcher_documents_the_exit_code_protocol() -> None:
     for const, value in (("EXIT_OK", 0), ("EXIT_USER_ERROR", 1), ("EXIT_CONFIRM", 3)):
         assert re.search(rf"Private Const {const} As Long = {value}\b", text)
     assert '"--from_xl=1"' in text and '"--hwnd="' in text and '"--force"' in text
-    assert '"--result"' in text
+    assert '"--result="' in text
 
 
 def test_non_ascii_source_is_refused(tmp_path: Path) -> None:
