@@ -26,6 +26,13 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "hint": 2, "unread": 3}[self.value]
 
 
+class ReportKind(StrEnum):
+    """Where a report's figures come from: a workbook's cells, or a published document."""
+
+    WORKBOOK = "workbook"
+    REPORT = "report"
+
+
 class Issue(StrEnum):
     """What value parsing found wrong with one cell (None when the cell is clean)."""
 
@@ -93,7 +100,7 @@ class Report:
     cells: dict[Key, Cell] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # part "1" / "5" / "6" -> text
     source: str = ""  # file the report was read from
-    kind: str = "workbook"  # "workbook" or "report" (a published document)
+    kind: ReportKind = ReportKind.WORKBOOK
     locations: dict[Key, str] = field(default_factory=dict)  # key -> "sheet!A1"
     structure: list[Finding] = field(default_factory=list)  # R13 and READ findings of the reader
     prior: Prior | None = None

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gknb.formats import FORMATS, TABLE_TITLES, Format, Key, format_for_year
+from gknb.model import Severity
 from gknb.synth import consistent_values, report_from_values
 from gknb.totals import compute_totals
 
@@ -437,9 +438,9 @@ def score(
             else:
                 s.missed.append(f"{m.name}: {e.rule} {e.cell or (e.row, e.column)} ({m.mistake})")
         for f in got:
-            if f["severity"] != "error":
+            if f["severity"] != Severity.ERROR.value:
                 continue
-            if not any(e.severity == "error" and _matches(e, f, m.kind) for e in m.expect):
+            if not any(e.severity == Severity.ERROR and _matches(e, f, m.kind) for e in m.expect):
                 s.false_errors += 1
                 s.false.append(f"{m.name}: {f['rule']} {f.get('cell') or f['row']} {f['message']}")
     return s
