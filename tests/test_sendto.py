@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 
 from gknb import excel, launch, sendto, service
+from gknb.files import backup_path
 from gknb.workbook.contract import COLORS
 from gknb.workbook.marks import parse_address
-from gknb.workbook.xlsx import backup_path
 
 WRONG_TOTAL = ("T3", "r7_total", "natural")
 MakeBook = Callable[..., Path]
@@ -117,7 +117,7 @@ def test_export_asks_through_the_desktop_when_there_is_one(
     assert yes.code == 0 and yes.opens == [doc]
 
 
-@pytest.mark.parametrize("lock", ["~${name}", "~${short}", ".~lock.{name}#"])
+@pytest.mark.parametrize("lock", ["~${name}", "~${short}", ".~{name}", ".~lock.{name}#"])
 def test_a_workbook_open_in_excel_wps_or_libreoffice_is_left_alone(
     make_book: MakeBook, tmp_path: Path, lock: str
 ) -> None:

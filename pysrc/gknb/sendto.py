@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gknb.errors import GknbError
-from gknb.files import owner_lock
+from gknb.files import backup_path, owner_lock
 from gknb.launch import (
     EXIT_CONFIRM,
     EXIT_INTERNAL,
@@ -63,15 +63,11 @@ class Outcome:
 
 
 def open_elsewhere(path: Path) -> Path | None:
-    """The lock file of a program that has `path` open, or `path` itself when Windows says
-    another program holds it. Excel, Word and WPS for Windows keep ~$<name> beside an open
-    file (gknb.files.owner_lock); LibreOffice keeps .~lock.<name>#."""
+    """The lock file of a program that has `path` open (gknb.files.owner_lock: Excel, Word,
+    WPS, LibreOffice), or `path` itself when Windows says another program holds it."""
     lock = owner_lock(path)
     if lock is not None:
         return lock
-    libre = path.with_name(f".~lock.{path.name}#")
-    if libre.exists():
-        return libre
     if sys.platform == "win32" and path.is_file():
         try:
             with open(path, "r+b"):
@@ -92,7 +88,6 @@ def _refuse_if_open(path: Path, verb: str) -> None:
 def _check(path: Path) -> Outcome:
     from gknb import service
     from gknb.rules import summary_line
-    from gknb.workbook.xlsx import backup_path
 
     if service.is_workbook(path):
         _refuse_if_open(path, "check")
@@ -119,7 +114,6 @@ def _check(path: Path) -> Outcome:
 
 def _fill(path: Path) -> Outcome:
     from gknb import service
-    from gknb.workbook.xlsx import backup_path
 
     _refuse_if_open(path, "fill")
     result = service.fill_file(path)
