@@ -30,9 +30,6 @@ def compute_totals(report: Report) -> list[TotalChange]:
     changes: list[TotalChange] = []
     for key in report.format.total_keys():
         addends = formulas[key]
-        if key[1] == "r7_total" and key[2] == "total":
-            # the grand total: the sum of the row totals' inputs, i.e. every result cell
-            addends = tuple(a for row_key in formulas[key] for a in formulas[row_key])
         bad = tuple(a for a in addends if report.value(a) is None)
         cell = report.cells.get(key)
         old = None if cell is None else cell.raw

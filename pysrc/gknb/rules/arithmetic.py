@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from gknb.formats import Equation
 from gknb.model import Finding, Report, Severity
@@ -48,8 +48,19 @@ def _message(report: Report, eq: Equation, expected: float, found: float) -> str
     )
 
 
-def check(report: Report) -> Iterator[Finding]:
+def checker(rule: str) -> Callable[[Report], Iterator[Finding]]:
+    """The check of one of R1–R4: the format's equations of that rule."""
+
+    def check(report: Report) -> Iterator[Finding]:
+        return _check(report, rule)
+
+    return check
+
+
+def _check(report: Report, rule: str) -> Iterator[Finding]:
     for eq in report.format.equations():
+        if eq.rule != rule:
+            continue
         lhs, rhs = _sum(report, eq.lhs), _sum(report, eq.rhs)
         if lhs is None or rhs is None or abs(lhs - rhs) < 1e-9:
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from gknb.formats import Kind
 from gknb.model import Finding, Issue, Report, Severity
@@ -15,11 +15,20 @@ _WANT = {
 }
 
 
-def check(report: Report) -> Iterator[Finding]:
+def checker(issue: Issue) -> Callable[[Report], Iterator[Finding]]:
+    """The check of R5 (invalid), R5a (blank) or R5b (unit): the cells with that issue."""
+
+    def check(report: Report) -> Iterator[Finding]:
+        return _check(report, issue)
+
+    return check
+
+
+def _check(report: Report, issue: Issue) -> Iterator[Finding]:
     fmt = report.format
     for key in fmt.keys():
         cell = report.cells.get(key)
-        if cell is None or cell.issue is None:
+        if cell is None or cell.issue is not issue:
             continue
         kind = fmt.kind(key)
         shown = "" if cell.raw is None else str(cell.raw).strip()
