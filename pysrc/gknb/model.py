@@ -63,6 +63,7 @@ class Finding:
     keys: tuple[Key, ...] = ()  # every number cell involved, the marked one first
     fingerprint: str = ""  # rule + cells + their values: a settlement holds while it matches
     settled: str | None = None  # the reason a person gave when marking it 已核实
+    suspect: bool = False  # the one cell that explains broken sums (疑似), listed first
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +76,7 @@ class Finding:
             "expected": self.expected,
             "found": self.found,
             "message": self.message,
+            **({"suspect": True} if self.suspect else {}),
             **({"settled": self.settled} if self.settled else {}),
         }
 

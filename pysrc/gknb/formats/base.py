@@ -129,6 +129,7 @@ class Format:
     in_force: InForce | None = None  # R7, R8, and last year's figures kept for them
     fee_in_wan: Key | None = None  # a fee amount in 万元: R11
     unpaid_fee: Key | None = None  # 表三 requests dropped for unpaid fees: R12
+    _formulas: dict[Key, tuple[Key, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def applicants(self) -> tuple[str, ...]:
@@ -223,6 +224,8 @@ class Format:
         """Every total cell and the input cells it adds up (used by 填充合计), derived from the
         equations whose one left-hand cell is a total: a total among the addends is replaced by
         its own addends, so every total is a sum of input cells only."""
+        if self._formulas:
+            return self._formulas
         direct: dict[Key, tuple[Key, ...]] = {}
         for eq in self.equations():
             if eq.lhs == (eq.target,) and self.is_total(eq.target):
@@ -233,7 +236,8 @@ class Format:
                 return (key,)
             return tuple(k for addend in direct[key] for k in inputs(addend))
 
-        return {key: inputs(key) for key in direct}
+        self._formulas.update({key: inputs(key) for key in direct})
+        return self._formulas
 
 
 T4_RESULTS = ("uphold", "correct", "other", "pending")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from gknb.formats import Format
-from gknb.model import Finding, Issue, Report, Severity
+from gknb.model import Finding, Report, Severity
 from gknb.rules import arithmetic, cells, crossyear, narrative, rollup, structure, table2
 from gknb.rules.structure import READING
 
@@ -44,25 +44,25 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("R1", E, "表三纵向平衡", "表三每一列：第一项加第二项之和等于第三项（七）总计加第四项之和",
          "「自然人」列不平衡：第一项加第二项之和为 2，第三项（七）总计加第四项之和为 0……",
-         arithmetic.checker("R1")),
+         arithmetic.check),
     Rule("R2", E, "表三办理结果合计", "表三每一列：（七）总计等于（一）至（六）各项办理结果之和",
          "「三、本年度办理结果 （七）总计」行「自然人」列应等于各项办理结果之和 2，现为 0……",
-         arithmetic.checker("R2")),
+         arithmetic.check),
     Rule("R3", E, "表三横向合计", "表三每一行：总计等于自然人和五类法人或其他组织之和",
          "「（四）无法提供 1.本机关不掌握相关政府信息」行的总计应等于……之和 2，现为 0……",
-         arithmetic.checker("R3")),
+         arithmetic.check),
     Rule("R4", E, "表四合计", "表四行政复议、未经复议直接起诉、复议后起诉：总计等于维持、纠正、"
          "其他结果、尚未审结之和", "「行政复议·总计」应等于……之和 3，现为 2……",
-         arithmetic.checker("R4")),
+         arithmetic.check),
     Rule("R5", E, "数值无效", "每个数字单元格为不小于 0 的整数（收费金额、采购总金额可为小数；"
          "2019版本年增/减可为负数）", "“abc”没有数字，无法读出数值。请填写不小于 0 的整数……",
-         cells.checker(Issue.INVALID)),
+         cells.check),
     Rule("R5a", W, "空白或占位符", "数字单元格留空或填“/”“-”“—”“无”：应填 0",
          "单元格填的是“/”，按 0 计算。没有发生的请填 0……",
-         cells.checker(Issue.BLANK)),
+         cells.check),
     Rule("R5b", W, "数字带单位或文字", "数字写成“4个”“323.6万”“281841.1 元”“减51”：读出数字，"
          "单元格应只填数字", "“4个”含有单位或文字，按 4 读取。单元格中只填数字，请改为 4。",
-         cells.checker(Issue.UNIT)),
+         cells.check),
     Rule("R6", W, "上年结转衔接", "本年“二、上年结转”等于上年报告“四、结转下年度继续办理”（逐列）",
          "「自然人」列上年结转 1 件，与2024年报告“结转下年度继续办理”2 件不一致……",
          crossyear.check_r6),
@@ -110,14 +110,14 @@ def applies(rule: Rule, fmt: Format) -> bool:
 def check(report: Report) -> list[Finding]:
     """Every finding of R1–R13 for a report, grouped by table in report order."""
     findings: list[Finding] = []
-    for rule in RULES:
-        if rule.check is not None and applies(rule, report.format):
-            findings.extend(rule.check(report))
+    runs = [r.check for r in RULES if r.check is not None and applies(r, report.format)]
+    for run in dict.fromkeys(runs):  # one check may serve several rules (R1–R4, R5–R5b)
+        findings.extend(run(report))
     position = {k: i for i, k in enumerate(report.format.keys())}
 
-    def order(f: Finding) -> tuple[int, int]:
+    def order(f: Finding) -> tuple[int, bool, int]:
         table = _TABLE_ORDER.get(f.table[:1], _TABLE_ORDER.get(f.table, 5))
-        return table, position.get(f.keys[0], -1) if f.keys else -1
+        return table, not f.suspect, position.get(f.keys[0], -1) if f.keys else -1
 
     return [_settle(report, f) for f in sorted(findings, key=order)]
 
