@@ -103,3 +103,57 @@ def test_folder_check_takes_report_files_only(make_book, capsys):
     assert main(["check", "--json", str(folder)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["file"].endswith("book.xlsx")
+
+
+def _closed_pipe_run(*args):
+    """Run gknb with its output going into a pipe nobody reads (like `| head` after it quit)."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "gknb", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    return proc.returncode, proc.stderr
+
+
+def test_output_cut_short_is_not_an_error(make_book):
+    """`gknb rules | head -1`, `gknb check … | head`: no 内部错误, no traceback, and check
+    still reports what it found through its exit code."""
+    assert _closed_pipe_run("rules") == (0, "")
+    path = make_book("2021", {("T3", "r1_open", "natural"): 999})
+    assert _closed_pipe_run("check", str(path)) == (1, "")
+
+
+def test_new_says_what_it_took_from_last_year(tmp_path, capsys):
+    from pathlib import Path
+
+    seed = Path(__file__).parent / "data" / "seeds" / "001_39c027d6b48abaaa.txt"
+    assert main(["new", str(tmp_path / "a.xlsx"), "--agency", "赣州市生态环境局", "--year", "2021",
+                 "--prior", str(seed)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert (
+        "赣州市生态环境局 2020年度）预填“上年数据”" in out and "结转下年度继续办理：自然人 0" in out
+    )
+    assert "注意" not in out
+    assert main(["new", str(tmp_path / "b.xlsx"), "--agency", "测试局", "--year", "2022",
+                 "--prior", str(seed)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "注意：上年数据来自赣州市生态环境局的2020年度报告，本报告是2022年度" in out
+
+
+def test_new_refuses_an_empty_agency_and_names_the_year_range(tmp_path, capsys):
+    import datetime as dt
+
+    assert main(["new", str(tmp_path / "a.xlsx"), "--agency", " ", "--year", "2025"]) == 2
+    assert "机关名称不能为空" in capsys.readouterr().err
+    assert main(["new", str(tmp_path / "a.xlsx"), "--agency", "局", "--year", "2099"]) == 2
+    assert f"2019 年（现行格式起始）到 {dt.date.today().year + 1} 年之间" in capsys.readouterr().err
+    assert not (tmp_path / "a.xlsx").exists()

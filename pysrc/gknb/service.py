@@ -81,7 +81,7 @@ def read_any(path: Path) -> Report:
 
 def prior_from(report: Report) -> Prior:
     """Last year's figures that the cross-year rules need, taken from last year's report."""
-    prior = Prior(year=report.year, source=report.source)
+    prior = Prior(year=report.year, source=report.source, agency=report.agency)
     for col in report.format.block("T3").cols:
         prior.carry_out[col.id] = report.value(("T3", "carry_out", col.id))
     if report.version == "2021":
@@ -252,8 +252,15 @@ def new_workbook(
         raise GknbError(f"文件名应以 .xlsm（带按钮）或 .xlsx（不带宏）结尾：{path.name}")
     if path.exists() and not force:
         raise OutputExists(f"{path} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
-    if not 2019 <= year <= dt.date.today().year + 1:
-        raise GknbError(f"报告年度 {year} 不对：年度报告从 2019 年起按现行格式编制。")
+    if not agency.strip():
+        raise GknbError(
+            "机关名称不能为空：请用 --agency 写明机关全称，如 --agency 某某县生态环境局。"
+        )
+    latest = dt.date.today().year + 1
+    if not 2019 <= year <= latest:
+        raise GknbError(
+            f"报告年度 {year} 不对：年度应在 2019 年（现行格式起始）到 {latest} 年之间。"
+        )
     wb = build_workbook(None, agency=agency, year=year)
     prior_report = None
     if prior is not None:

@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gknb.model import Finding, Report, Severity
+from gknb.model import Finding, Prior, Report, Severity
 from gknb.rules.common import cell_finding, col_label, fmt_num
+from gknb.text import fold
+
+
+def prior_mismatch(report: Report, prior: Prior) -> str | None:
+    """Why last year's figures cannot be this report's (another agency, not the year before),
+    or None when they fit (or there is too little to tell)."""
+    same = fold(prior.agency) == fold(report.agency) if prior.agency and report.agency else True
+    if report.year is not None and prior.year is not None and prior.year != report.year - 1:
+        whose = "" if same else f"{prior.agency}的"
+        return (
+            f"上年数据来自{whose}{prior.year}年度报告，本报告是{report.year}年度："
+            f"跨年度校验应使用{report.year - 1}年度的报告"
+        )
+    if not same:
+        return f"上年数据来自{prior.agency}的报告，本报告是{report.agency}的：跨年度校验应使用本机关的报告"
+    return None
 
 
 def check(report: Report) -> Iterator[Finding]:
@@ -13,6 +29,23 @@ def check(report: Report) -> Iterator[Finding]:
     if prior is None or prior.is_empty():
         return
     fmt = report.format
+    wrong = prior_mismatch(report, prior)
+    if wrong:
+        yield Finding(
+            rule="R6",
+            severity=Severity.WARNING,
+            table="三、收到和处理政府信息公开申请情况",
+            row="上年数据",
+            column="",
+            cell=None,
+            expected=report.year - 1 if report.year else None,
+            found=prior.year,
+            message=(
+                f"{wrong}，本次未做上年结转等跨年度校验。"
+                f"请换用正确的上年报告（--prior），或在“上年数据”工作表改正年度和数字。"
+            ),
+        )
+        return
     last = f"{prior.year}年" if prior.year else "上一年"
     for col in fmt.block("T3").cols:
         key = ("T3", "carry_in", col.id)
