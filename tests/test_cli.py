@@ -157,3 +157,37 @@ def test_new_refuses_an_empty_agency_and_names_the_year_range(tmp_path, capsys):
     assert main(["new", str(tmp_path / "a.xlsx"), "--agency", "局", "--year", "2099"]) == 2
     assert f"2019 年（现行格式起始）到 {dt.date.today().year + 1} 年之间" in capsys.readouterr().err
     assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_mark_an_xlsm_into_an_xlsx_copy_without_macros(tmp_path, capsys):
+    """README's `--mark 标记副本.xlsx` on the .xlsm that `gknb new` makes."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from gknb.demo import build_demo
+
+    book = build_demo(tmp_path)
+    assert book.suffix == ".xlsm"
+    before = book.read_bytes()
+    out = tmp_path / "标记副本.xlsx"
+    assert main(["check", str(book), "--mark", str(out)]) == 1
+    assert "已标记" in capsys.readouterr().out
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        types = zf.read("[Content_Types].xml").decode()
+    assert not [n for n in names if "vba" in n.lower() or "customui" in n.lower()]
+    assert "macroEnabled" not in types and "spreadsheetml.sheet.main+xml" in types
+    wb = load_workbook(out)
+    assert wb["校验结果"].max_row > 3
+    assert book.read_bytes() == before
+
+
+def test_mark_refused_before_anything_is_printed(tmp_path, capsys):
+    book = tmp_path / "a.xlsx"
+    assert main(["new", str(book), "--agency", "测试局", "--year", "2025"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(book), "--mark", str(tmp_path / "b.xlsm")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "请把输出文件名改为 b.xlsx" in err
+    assert not (tmp_path / "b.xlsm").exists()

@@ -105,6 +105,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.mark and len(paths) != 1:
         raise GknbError("--mark 一次只能标记一个工作簿。")
     prior = Path(args.prior) if args.prior else None
+    if args.mark:  # a copy that cannot be written is refused before the report is printed
+        service.mark_target(
+            paths[0], Path(args.mark), args.force, (prior,) if prior is not None else ()
+        )
     if args.accept:
         if len(paths) != 1:
             raise GknbError("--accept 一次只能用于一个工作簿。")
