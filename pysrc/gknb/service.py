@@ -176,9 +176,7 @@ def mark_copy(
     return count
 
 
-def mark_target(
-    path: Path, out: Path, force: bool = False, protect: tuple[Path, ...] = ()
-) -> None:
+def mark_target(path: Path, out: Path, force: bool = False, protect: tuple[Path, ...] = ()) -> None:
     """Refuse a --mark output that cannot be written, before anything is checked or printed.
     An .xlsm may be marked into an .xlsx (a copy without macros, for reading and printing);
     an .xlsx has no macros to give an .xlsm."""
