@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from gknb.reader.ir import Row
+from gknb.reader.stream import lines, needs_cutting
 from gknb.reader.tokens import ATOM_RUN, atoms
 from gknb.text import fold
 
@@ -49,6 +50,7 @@ _GLUED = re.compile(
     rf"^(.*?[\u3400-\u9fff]{{2}}[)）”]?)(\d[\d.,]*(?:万元|元|万|个|件|条|项)?(?:\s+{ATOM_RUN})?)$"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_MARKUP = re.compile(r"<\s*/?\s*(?:table|tr|td|th|p|div|span|br|h\d)\b", re.I)
 _HEADING = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
 MAX_PLAIN = 150  # a longer line is prose, never split into cells
 
@@ -126,6 +128,23 @@ def _continues(prev: str, line: str) -> bool:
     return len(fold(s)) <= 20
 
 
+def _stream_lines(raw: list[str]) -> list[str]:
+    """Lines holding several rows or a whole report cut into one line per row (`stream`)."""
+    out: list[str] = []
+    for line in raw:
+        if (
+            "\t" in line
+            or line.lstrip().startswith("|")
+            or _MARKUP.search(line)  # markup shown as text: read as markup later
+            or not needs_cutting(line)
+        ):
+            out.append(line)
+            continue
+        cleaned = clean_line(line)
+        out.extend(lines(cleaned) if cleaned else [line])
+    return out
+
+
 def text_rows(text: str) -> list[Row]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
@@ -139,7 +158,7 @@ def text_rows(text: str) -> list[Row]:
             rows.append(Row(tuple(group)))
             group = []
 
-    for raw in text.split("\n"):
+    for raw in _stream_lines(text.split("\n")):
         line = clean_line(raw)
         if line is None:
             continue  # junk only: neither a cell nor a row separator
