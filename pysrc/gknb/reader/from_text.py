@@ -100,10 +100,38 @@ def _merge_letter_spaced(cells: list[str]) -> list[str]:
     return out
 
 
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
+_CLAUSE = re.compile(r"[，；;]|,(?!\d{3})")
+
+
+def _prose(line: str) -> bool:
+    """A comma or semicolon outside brackets: part of a sentence (a PDF wraps narrative
+    mid-sentence: "…申请25件，其中自然人 20 件"), never a table row. Labels keep their commas
+    inside brackets (（二）部分公开（区分处理的，只计这一情形，…）)."""
+    return bool(_CLAUSE.search(_BRACKETED.sub("", line)))
+
+
+_SENTENCE_END = ("。", "！", "？", "：", ":", "；", ";")
+_ROW_START = re.compile(
+    r"^\s*(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、|\d[.．、])"
+)
+_WRAPPED_START = re.compile(
+    r"^\s*(?:[、，,；;）)]|(?:万元|元|个|件|条|项|次|宗|起|家|份)(?![\u3400-\u9fff]{2}))"
+)
+
+
+def _continues_prose(prose: bool, line: str) -> bool:
+    """The line carries on the sentence above it: the sentence did not end, and this line
+    does not start a row (一、 （一） 1.); or it starts with what only ends a phrase (件、 ，)."""
+    if _WRAPPED_START.match(line) and not re.match(r"^\s*[\d]", line):
+        return True
+    return prose and not _ROW_START.match(line)
+
+
 def split_plain(line: str) -> tuple[str, ...]:
     """A line of plain text → its cells (one cell for prose)."""
     s = line.strip().strip("\u3000").strip()
-    if not s or "。" in s or len(s) > MAX_PLAIN:
+    if not s or "。" in s or len(s) > MAX_PLAIN or _prose(s):
         return (s,)
     cells = _merge_letter_spaced([c for c in _WIDE.split(s) if c])
     out: list[str] = []
@@ -151,6 +179,7 @@ def text_rows(text: str) -> list[Row]:
     rows: list[Row] = []
     group: list[str] = []  # cells of a one-cell-per-line row being collected
     last_was_cell = False
+    prose = False  # the last line was a sentence that runs on
 
     def flush() -> None:
         nonlocal group
@@ -191,6 +220,12 @@ def text_rows(text: str) -> list[Row]:
             if pipe:
                 rows.append(Row(tuple(pipe)))
             continue
-        rows.append(Row(split_plain(line)))
+        if _continues_prose(prose, line):  # a sentence the page wrapped: never a table row
+            rows.append(Row((line.strip(" \u3000"),)))
+        else:
+            rows.append(Row(split_plain(line)))
+        stripped = line.strip(" \u3000")
+        prose = (prose and _continues_prose(prose, line)) or _prose(stripped)
+        prose = prose and not stripped.endswith(_SENTENCE_END)
     flush()
     return rows

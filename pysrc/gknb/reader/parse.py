@@ -36,6 +36,7 @@ from gknb.reader.tables import (
     heal,
     only_words,
     read_row,
+    score,
     unordered,
 )
 from gknb.reader.tokens import Kind, Tok, tokenize
@@ -122,6 +123,7 @@ class Parser:
         self.consumed: set[int] = set()
         self.findings: list[Finding] = []
         self._t3_range = (0, 0)
+        self._all_slots = [*_slots_t3(), *_slots_t2("2019"), *_slots_t2("2021")]
         self._by_row: dict[int, list[Tok]] = {}
         for t in self.toks:
             self._by_row.setdefault(t.row, []).append(t)
@@ -185,8 +187,13 @@ class Parser:
 
     def _cands(self, lo: int, hi: int, header: tuple[str, ...]) -> list[Cand]:
         out: list[Cand] = []
+        # a table read from a real table structure (Word, web page, ruled PDF): text lines
+        # between its parts are narrative, unless their label names a row of the table
+        framed = any(t.framed and t.kind is Kind.VALUE for t in self.toks[lo:hi])
         for c in candidates(self.toks, lo, hi):
             if not c.values:
+                continue
+            if framed and not any(self.toks[i].framed for i in c.values) and not self._named(c):
                 continue
             last = self.toks[c.labels[-1]].folded
             if "勾稽关系" in last or _T2_TITLE.match(last):
@@ -195,6 +202,12 @@ class Parser:
                 continue  # a header cell over empty layout cells, not a row named 总计/其他
             out.append(c)
         return out
+
+    def _named(self, c: Cand) -> bool:
+        """The candidate's label names some row of tables 二 or 三 by its key words."""
+        if len(self.toks[c.labels[-1]].folded) > 45:  # longer than any row label
+            return False
+        return any(score(c, s, fuzzy=False) > 0 for s in self._all_slots)
 
     def _blank(self, c: Cand) -> bool:
         return all(self.toks[i].empty for i in c.values)

@@ -24,6 +24,8 @@ _DIGITS = re.compile(r"\d+")
 _OCR = re.compile(r"[\dOolI〇]+")
 _OCR_MAP = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1"})
 _SPACE = re.compile(r"\s+")
+_BRACKETED = re.compile(r"\([^()]*\)")
+_CLAUSE = re.compile(r"[，；;]|,(?!\d{3})")  # (folded text: full-width brackets are ASCII)
 MAX_LABEL = 60  # folded length above which a cell is narrative, not a table label
 
 
@@ -87,7 +89,7 @@ def classify(text: str) -> tuple[Kind, tuple[str, ...]]:
     if found is not None:
         return Kind.VALUE, tuple(found)
     folded = fold(text)
-    if "。" in text or len(folded) > MAX_LABEL:
+    if "。" in text or len(folded) > MAX_LABEL or _CLAUSE.search(_BRACKETED.sub("", folded)):
         return Kind.TEXT, ()
     return Kind.LABEL, ()
 
