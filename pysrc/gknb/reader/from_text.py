@@ -20,7 +20,7 @@ import re
 from gknb.reader.ir import Row
 from gknb.reader.stream import lines, needs_cutting
 from gknb.reader.tokens import ATOM_RUN, atoms
-from gknb.text import fold
+from gknb.text import fold, outside_brackets
 
 _JUNK = re.compile(
     r"\[(?:bookmark|image|图片|picture)\s*:[^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*\]"
@@ -100,7 +100,6 @@ def _merge_letter_spaced(cells: list[str]) -> list[str]:
     return out
 
 
-_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 _CLAUSE = re.compile(r"[，；;]|,(?!\d{3})")
 
 
@@ -108,7 +107,7 @@ def _prose(line: str) -> bool:
     """A comma or semicolon outside brackets: part of a sentence (a PDF wraps narrative
     mid-sentence: "…申请25件，其中自然人 20 件"), never a table row. Labels keep their commas
     inside brackets (（二）部分公开（区分处理的，只计这一情形，…）)."""
-    return bool(_CLAUSE.search(_BRACKETED.sub("", line)))
+    return bool(_CLAUSE.search(outside_brackets(line)))
 
 
 _SENTENCE_END = ("。", "！", "？", "：", ":", "；", ";")
