@@ -13,7 +13,7 @@ from typing import Any
 from gknb import __version__
 from gknb.console import err, format_name, out, print_findings
 from gknb.errors import GknbError
-from gknb.files import backup_path, is_backup
+from gknb.files import backup_path
 from gknb.reader import cli as reader_cli
 from gknb.review import cli as review_cli
 from gknb.word import cli as word_cli
@@ -21,26 +21,12 @@ from gknb.word import cli as word_cli
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-REPORT_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".html", ".htm", ".pdf", ".txt", ".md")
-
-
 def _expand(paths: Sequence[str]) -> list[Path]:
     """Files as given; a folder gives every report file below it (lock files, hidden files,
     backups and other kinds of files are left out)."""
-    result: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            result.extend(
-                sorted(
-                    x for x in path.rglob("*")
-                    if x.is_file() and x.suffix.lower() in REPORT_SUFFIXES
-                    and not x.name.startswith(("~$", ".")) and not is_backup(x)
-                )
-            )  # fmt: skip
-        else:
-            result.append(path)
-    return result
+    from gknb.sources import collect
+
+    return [path for path, _ in collect(paths).files]
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -13,71 +13,23 @@ from typing import TYPE_CHECKING
 from gknb import rules
 from gknb.errors import GknbError
 from gknb.formats.base import T3_CARRY_OUT
-from gknb.model import Finding, Prior, Report, ReportKind, Severity
-from gknb.totals import TotalChange, compute_totals
-from gknb.workbook.ops import FillResult, TextResult
+from gknb.model import Finding, Prior, Report, Severity
+from gknb.sources import (
+    WORKBOOK_SUFFIXES,
+    is_workbook,
+    read_any,
+    read_workbook,
+)
+from gknb.workbook.ops import (
+    FillResult,
+    TextResult,
+    narrative,
+    require_template,
+    total_changes,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def is_workbook(path: Path) -> bool:
-    return path.suffix.lower() in WORKBOOK_SUFFIXES
-
-
-def read_workbook(path: Path) -> Report:
-    from gknb.workbook.reader import read_book
-    from gknb.workbook.xlsx import OpenpyxlSource, open_workbook
-
-    wb = open_workbook(path, data_only=True)
-    if not any(name.startswith("GK_") for name in wb.defined_names):
-        return read_foreign_workbook(wb, path)
-    return read_book(OpenpyxlSource(wb), str(path))
-
-
-def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
-    """A workbook not made from the template: its sheets are read like a published report's
-    tables (by their statutory labels), so cells have no addresses and totals cannot be
-    written back."""
-    from gknb.reader.from_xlsx import workbook_rows
-    from gknb.reader.parse import parse_rows
-
-    try:
-        report = parse_rows(workbook_rows(wb), path.name)
-    except GknbError as exc:
-        raise GknbError(
-            f"{path.name} 不是用年报助手模板建立的工作簿，按表格标签读取也失败了：{exc}"
-        ) from None
-    # a workbook holds the tables, not the report's text: no finding for missing text parts
-    report.structure = [f for f in report.structure if f.table != "正文"]
-    report.source = str(path)
-    return report
-
-
-def require_template(report: Report, action: str) -> None:
-    if report.kind is not ReportKind.WORKBOOK:
-        name = Path(report.source).name
-        raise GknbError(
-            f"{name} 不是用年报助手模板建立的工作簿，无法{action}。请先转换："
-            f"gknb import {name} -o 新工作簿.xlsm，再在新工作簿中操作。"
-        )
-
-
-def read_any(path: Path) -> Report:
-    """A Report from a workbook or a published report (txt, html, docx, pdf)."""
-    if is_workbook(path):
-        return read_workbook(path)
-    if path.suffix.lower() == ".xls":
-        raise GknbError(f"{path.name} 是旧版 .xls 文件，请在 Excel 中“另存为”.xlsx 后再试。")
-    try:
-        from gknb.reader import read_report
-    except ImportError:
-        raise GknbError(
-            f"{path.name}：只能读取 Excel 工作簿（.xlsx/.xlsm），请检查文件类型。"
-        ) from None
-    return read_report(path)
 
 
 def prior_from(report: Report) -> Prior:
@@ -128,32 +80,6 @@ def check_file(path: Path, prior: Path | None = None) -> CheckResult:
         # a file no reader anticipated: one line, and the batch goes on
         return CheckResult(path, error=f"{path.name} 无法读取（{type(exc).__name__}: {exc}）。")
     return CheckResult(path, report, check(report))
-
-
-def require_tables(report: Report, action: str) -> None:
-    """Totals and generated text need tables 三 and 四 read intact."""
-    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
-    if blocking:
-        raise GknbError(f"无法{action}：{blocking[0].message}")
-
-
-def total_changes(report: Report) -> list[TotalChange]:
-    """填充合计 for any adapter: every total cell the book has, with its new value."""
-    require_template(report, "填充合计")
-    require_tables(report, "填充合计")
-    return [c for c in compute_totals(report) if c.key in report.locations]
-
-
-def narrative(report: Report) -> dict[str, str]:
-    """生成说明文字 for any adapter: the texts of parts 三 and 四, or a Chinese error."""
-    from gknb.textgen import MissingFigures, generate
-
-    require_template(report, "生成说明文字")
-    require_tables(report, "生成说明文字")
-    try:
-        return generate(report)
-    except MissingFigures as exc:
-        raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None
 
 
 def mark_copy(

@@ -13,8 +13,8 @@ import pytest
 from gknb import service
 from gknb.formats import FORMATS
 from gknb.rules import check
+from gknb.sources import read_workbook_fast as read_workbook
 from gknb.synth import consistent_values
-from gknb.workbook.calamine import read_workbook
 from gknb.workbook.contract import META
 from gknb.workbook.template import build_workbook, write_values
 

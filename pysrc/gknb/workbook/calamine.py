@@ -14,10 +14,11 @@ openpyxl, so this source gives the *same* Report as `OpenpyxlSource` by:
   disagree, e.g. on the CJK date formats 27–36 and 50–58), whole numbers written with a decimal
   point or exponent (openpyxl keeps them as floats), integers too long for a float, empty strings,
   strings with ``_xHHHH_`` escapes or phonetic runs. When a read touches such a cell, the source
-  raises `Unsupported` and `read_workbook` reads the file with openpyxl instead. Cells that are not
+  raises `Unsupported` and `gknb.sources` reads the file with openpyxl instead. Cells that are not
   read (a date in 成文日期) do not cost the fast path.
 
-`read_workbook` is the entry point: same Report, same errors as `service.read_workbook`.
+`gknb.sources.read_workbook_fast` is the entry point: same Report, same errors as
+`gknb.sources.read_workbook`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from gknb.model import Report
 from gknb.workbook.contract import Ref, a1
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -343,23 +343,4 @@ def open_source(path: Path) -> Iterator[CalamineSource]:
         src.close()
 
 
-def read_workbook(path: Path) -> tuple[Report, str]:
-    """The Report `service.read_workbook` gives, read with calamine where that is exact.
-
-    Returns the report and which reader produced it ("calamine", or "openpyxl" with the reason)."""
-    from gknb import service
-    from gknb.workbook.reader import read_book
-    from gknb.workbook.xlsx import _sniff
-
-    _sniff(path)  # the same messages as openpyxl's path for files that are not workbooks
-    try:
-        with open_source(path) as src:
-            if not src.from_template:  # the agency's own layout: read by labels
-                return service.read_workbook(path), "openpyxl（非模板工作簿）"
-            return read_book(src, str(path)), "calamine"
-    except Exception as exc:  # anything calamine cannot do exactly: the reference reader decides
-        reason = str(exc) or type(exc).__name__
-        return service.read_workbook(path), f"openpyxl（{reason}）"
-
-
-__all__ = ["CalamineSource", "Unsupported", "read_workbook"]
+__all__ = ["CalamineSource", "Unsupported", "open_source"]
