@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from gknb.model import Finding, Report
 
 
+def silence_stdout() -> None:
+    """The reader of our output went away (`gknb rules | head -1`): send the rest nowhere, as
+    the Python documentation advises for SIGPIPE, and let the command finish."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def out(text: str = "") -> None:
-    print(text, flush=False)
+    try:
+        print(text, flush=False)
+    except BrokenPipeError:
+        silence_stdout()
 
 
 def err(text: str) -> None:

@@ -89,9 +89,14 @@ def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
     written back."""
     from gknb.reader.from_xlsx import workbook_rows
     from gknb.reader.parse import parse_rows
+    from gknb.workbook.contract import BODY, MARKS, META, PRIOR, README, RESULTS, TEXT_NAMES
 
+    # a template whose names were removed: its help, results and last-year sheets hold table
+    # labels in prose and lists, not the tables; its 正文 holds the texts in fixed cells
+    template = {README, BODY, RESULTS} <= set(wb.sheetnames)
+    skip = (README, RESULTS, PRIOR, MARKS) + ((BODY,) if template else ())
     try:
-        report = parse_rows(workbook_rows(wb), path.name)
+        report = parse_rows(workbook_rows(wb, skip), path.name)
     except GknbError as exc:
         raise GknbError(
             f"{path.name} 不是用年报助手模板建立的工作簿，按表格标签读取也失败了：{exc}"
@@ -99,7 +104,42 @@ def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
     # a workbook holds the tables, not the report's text: no finding for missing text parts
     report.structure = [f for f in report.structure if f.table != "正文"]
     report.source = str(path)
+    if template:
+        report.texts = {}
+        for part, name in TEXT_NAMES.items():
+            sheet, row, col, _ = META[name]
+            text = wb[sheet].cell(row, col).value
+            if part in ("1", "5", "6") and isinstance(text, str) and text.strip():
+                report.texts[part] = text
+    agency, year = _cover_fields(wb)
+    report.agency = report.agency or agency
+    if report.year is None and year is not None:
+        report.year = year
     return report
+
+
+def _cover_fields(wb: Workbook) -> tuple[str, int | None]:
+    """机关名称 and 报告年度 written as a label with the value to its right (as on the template's
+    封面), from the first sheet that has them."""
+    from gknb.text import fold
+
+    agency, year = "", None
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(max_row=min(ws.max_row, 40), max_col=min(ws.max_column, 10)):
+            values = [c.value for c in row]
+            for i, label in enumerate(values[:-1]):
+                if not isinstance(label, str):
+                    continue
+                value = next((v for v in values[i + 1 :] if v not in (None, "")), None)
+                key = fold(label).rstrip(":：")
+                if key == "机关名称" and isinstance(value, str) and not agency:
+                    agency = value.strip()
+                elif key in ("报告年度", "年度") and year is None:
+                    text = str(value).strip().removesuffix("年度").removesuffix("年")
+                    year = int(text) if text.isdigit() and len(text) == 4 else None
+        if agency or year:
+            break
+    return agency, year
 
 
 # ---- finding the files ----------------------------------------------------------------------
