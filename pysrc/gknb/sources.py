@@ -59,9 +59,9 @@ def read_workbook_fast(path: Path) -> tuple[Report, str]:
     with the reader that produced it ("calamine", or "openpyxl" with the reason)."""
     from gknb.workbook.calamine import open_source
     from gknb.workbook.reader import read_book
-    from gknb.workbook.xlsx import _sniff
+    from gknb.workbook.sniff import sniff
 
-    _sniff(path)  # the same messages as openpyxl's path for files that are not workbooks
+    sniff(path)  # the same messages as openpyxl's path for files that are not workbooks
     try:
         with open_source(path) as src:
             if not src.from_template:  # the agency's own layout: read by labels
