@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 import reader_layouts as L
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gknb.formats import FORMATS, TABLE_TITLES, Key
@@ -150,6 +150,8 @@ def _triples(findings, severities=(Severity.ERROR, Severity.WARNING)):  # type: 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report=reports, layout=st.sampled_from(LAYOUTS), seed=st.integers(0, 2**16))
+# a blank cell before a signed 2019 change glued to its label ("行政处罚-38 1313")
+@example(report=make("2019", 310, "zero rows", True), layout="glued_labels", seed=0)
 def test_every_layout_reads_back_or_says_which_rows(report: Report, layout: str, seed: int) -> None:
     got = render(report, layout, random.Random(seed))
     assert (got.version, got.year, got.agency) == (report.version, report.year, report.agency)

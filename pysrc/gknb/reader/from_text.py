@@ -45,9 +45,10 @@ _FOOTER = re.compile(
 _PIPE_SEP = re.compile(r"^:?-{3,}:?$")
 _WIDE = re.compile(r"(?:[ \t]{2,}|\u3000+)")
 _LABEL_VALUES = re.compile(rf"^(.*?[^\s\d.,+\-])\s+({ATOM_RUN})$")
-# PDF text and OCR may lose the space after a label: "申请数量2 0 0 0 0 0 2"
+# PDF text and OCR may lose the space after a label: "申请数量2 0 0 0 0 0 2", also before a
+# signed change of the 2019 format: "行政处罚-38 1313"
 _GLUED = re.compile(
-    rf"^(.*?[\u3400-\u9fff]{{2}}[)）”]?)(\d[\d.,]*(?:万元|元|万|个|件|条|项)?(?:\s+{ATOM_RUN})?)$"
+    rf"^(.*?[\u3400-\u9fff]{{2}}[)）”]?)([+\-]?\d[\d.,]*(?:万元|元|万|个|件|条|项)?(?:\s+{ATOM_RUN})?)$"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _MARKUP = re.compile(r"<\s*/?\s*(?:table|tr|td|th|p|div|span|br|h\d)\b", re.I)
