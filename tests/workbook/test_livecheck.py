@@ -230,6 +230,12 @@ def test_libreoffice_paints_exactly_the_inconsistent_totals(
             values[key] = int(values[key]) + rng.randint(1, 3)
         books[_book(tmp_path / f"off{i}.xlsx", version, values)] = None
 
+    # every total off: every rule fires (each formula seen both ways, with the consistent book)
+    values = {k: int(v) + 1 if fmt.is_total(k) else v for k, v in base.items()}
+    values[("T3", "new", "total")] = int(base[("T3", "new", "total")]) + 2
+    every = {loc[eq.target] for eq in fmt.equations()}
+    books[_book(tmp_path / "all.xlsx", version, values)] = every
+
     # a total not filled yet is never flagged, nor an equation that needs it
     values = dict(base)
     values[("T3", "new", "total")] = None
@@ -249,6 +255,8 @@ def test_libreoffice_paints_exactly_the_inconsistent_totals(
         if expected is None:
             expected = _engine(book)
             assert expected, f"{book.name}: the perturbation broke no equation"
+        elif book.stem in ("consistent", "all"):
+            assert _engine(book) == expected, book.name
         assert painted[book] == expected, book.name
 
 

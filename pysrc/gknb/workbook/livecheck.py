@@ -10,7 +10,10 @@ with macros or without. A rule fires only when
 - the two sides' sums differ.
 
 When a rule fires, 校验 reports an error (R1–R4) on the same cell, so the rule's red is the
-error red of the marks: it never hides a milder mark, and 校验's note stays on the cell.
+error red of the marks: it never hides a milder mark, and 校验's note stays on the cell. 校验's
+marks are cell fills, not rules, so rule priority and stopIfTrue do not arise between them; a
+rule's fill shows over a cell fill only while the rule holds, and the dark red text tells the
+live check from a mark that 校验 left (for example after the total was corrected).
 Pure data (no openpyxl): the template builder applies it, the tests evaluate it.
 """
 
