@@ -17,6 +17,7 @@ from gknb import __version__
 from gknb.formats import FORMATS, SECTION_TITLES, TABLE_TITLES, Format, Key, Kind, format_for_year
 from gknb.layout import TABLES, GridCell, grid
 from gknb.model import Severity
+from gknb.text import put
 from gknb.workbook import livecheck
 from gknb.workbook.contract import (
     BODY,
@@ -277,7 +278,8 @@ def _cover(ws: Worksheet, fmt: Format, agency: str, year: int | None) -> None:
         if sheet != COVER:
             continue
         ws.cell(row, col - 1, label).font = _font(bold=True)
-        cell = ws.cell(row, col, values.get(name))
+        cell = ws.cell(row, col)
+        put(cell, values.get(name))  # the agency's name is outside text: never a formula
         cell.border = BORDER
         cell.alignment = LEFT
     ws.cell(5, 4, f"{fmt.document}（用于{fmt.years}的报告）")
@@ -346,7 +348,7 @@ def write_values(wb: Workbook, fmt: Format, values: Mapping[Key, object]) -> int
     locations = template_locations(fmt)
     for key, value in values.items():
         sheet, row, col = parse_address(locations[key])
-        wb[sheet].cell(row, col).value = value
+        put(wb[sheet].cell(row, col), value)  # "4个" or a raw "=…" stays text
     return len(values)
 
 
