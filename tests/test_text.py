@@ -109,7 +109,7 @@ def _book(folder: Path, name: str, agency: str, cells: dict) -> Path:
     wb = build_workbook("2021", agency=agency, year=2025)
     values = consistent_values(FORMATS["2021"], random.Random(3))
     values.update(cells)
-    write_values(wb, FORMATS["2021"], values)
+    write_values(wb, FORMATS["2021"], values, outside=True)
     path = folder / name
     wb.save(path)
     return path

@@ -53,7 +53,7 @@ def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
     wb = build_workbook(report.version, agency=report.agency, year=report.year)
     keys = list(report.format.keys())
     typed = {k: cell_value(report.cells[k]) for k in keys if k in report.cells}
-    written = write_values(wb, report.format, typed)
+    written = write_values(wb, report.format, typed, outside=True)
     missing = len(keys) - written
     for part in CLERK_PARTS:
         text = report.texts.get(part)

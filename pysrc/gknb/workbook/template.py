@@ -343,12 +343,20 @@ def _results(ws: Worksheet) -> None:
     _print_setup(ws, landscape=True, title_rows="2:2")
 
 
-def write_values(wb: Workbook, fmt: Format, values: Mapping[Key, object]) -> int:
-    """Type values into a template workbook's number cells by key; returns the cells written."""
+def write_values(
+    wb: Workbook, fmt: Format, values: Mapping[Key, object], *, outside: bool = False
+) -> int:
+    """Type values into a template workbook's number cells by key; returns the cells written.
+    As a clerk types them in Excel ("=SUM(…)" a formula, "#REF!" an error), or with
+    outside=True as text from outside (a published report): never a formula (text.put)."""
     locations = template_locations(fmt)
     for key, value in values.items():
         sheet, row, col = parse_address(locations[key])
-        put(wb[sheet].cell(row, col), value)  # "4个" or a raw "=…" stays text
+        cell = wb[sheet].cell(row, col)
+        if outside:
+            put(cell, value)
+        else:
+            cell.value = value
     return len(values)
 
 
