@@ -8,6 +8,7 @@ from typing import Any
 
 from gknb.errors import GknbError
 from gknb.model import Cell, Report, ReportKind
+from gknb.text import put
 
 CLERK_PARTS = ("1", "5", "6")  # parts a clerk writes; 3 and 4 are generated from the tables
 
@@ -53,13 +54,13 @@ def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
     wb = build_workbook(report.version, agency=report.agency, year=report.year)
     keys = list(report.format.keys())
     typed = {k: cell_value(report.cells[k]) for k in keys if k in report.cells}
-    written = write_values(wb, report.format, typed)
+    written = write_values(wb, report.format, typed, outside=True)
     missing = len(keys) - written
     for part in CLERK_PARTS:
         text = report.texts.get(part)
         if text:
             sheet, row, col, _ = META[TEXT_NAMES[part]]
-            wb[sheet].cell(row, col).value = text
+            put(wb[sheet].cell(row, col), text)
     if suffix == ".xlsm":
         save_xlsm(wb, out)
     else:

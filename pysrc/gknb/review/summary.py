@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from gknb.formats import FORMATS, Key
 from gknb.model import ReportKind, Severity
+from gknb.text import FORMULA_LEAD, cell_text, put
 from gknb.workbook.contract import COLORS
 
 STATUS_OK, STATUS_ERRORS, STATUS_UNREADABLE = "通过", "有错误", "无法读取"
@@ -215,11 +216,20 @@ class _Sheet:
         return self._fills[color]
 
     def append(self, values: Sequence[Any], fills: dict[int, str] | None = None) -> None:
-        row: list[Any] = list(values)
-        for i, color in (fills or {}).items():
-            c = self._cell(self.ws, value=row[i])
-            c.fill = self.fill(color)
-            row[i] = c
+        """One row. Every string is outside text (a title, a file name, a cell as found): it is
+        made storable and written as text, never as a formula (gknb.text.put)."""
+        row: list[Any] = []
+        fills = fills or {}
+        for i, value in enumerate(values):
+            if isinstance(value, str):
+                value = cell_text(value)
+            if i in fills or (isinstance(value, str) and value.startswith(FORMULA_LEAD)):
+                cell = self._cell(self.ws)
+                put(cell, value)
+                if i in fills:
+                    cell.fill = self.fill(fills[i])
+                value = cell
+            row.append(value)
         self.ws.append(row)
         self.rows += 1
 

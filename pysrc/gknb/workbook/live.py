@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from gknb.text import cell_text
 from gknb.workbook.book import Cell, Fill, Results
 from gknb.workbook.contract import RESULT_COLUMNS, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
 from gknb.workbook.reader import NameError_
@@ -46,7 +47,7 @@ def as_text(value: object) -> object:
     """A string as Excel stores it as text: behind a ' prefix, which Excel does not show, so
     that "=…", "1-2" or "0012" is never taken for a formula, a date or a number."""
     if isinstance(value, str) and value:
-        return "'" + value
+        return "'" + cell_text(value)
     return value
 
 

@@ -17,6 +17,7 @@ from gknb import __version__
 from gknb.formats import FORMATS, SECTION_TITLES, TABLE_TITLES, Format, Key, Kind, format_for_year
 from gknb.layout import TABLES, GridCell, grid
 from gknb.model import Severity
+from gknb.text import put
 from gknb.workbook import livecheck
 from gknb.workbook.contract import (
     BODY,
@@ -277,7 +278,8 @@ def _cover(ws: Worksheet, fmt: Format, agency: str, year: int | None) -> None:
         if sheet != COVER:
             continue
         ws.cell(row, col - 1, label).font = _font(bold=True)
-        cell = ws.cell(row, col, values.get(name))
+        cell = ws.cell(row, col)
+        put(cell, values.get(name))  # the agency's name is outside text: never a formula
         cell.border = BORDER
         cell.alignment = LEFT
     ws.cell(5, 4, f"{fmt.document}（用于{fmt.years}的报告）")
@@ -341,12 +343,20 @@ def _results(ws: Worksheet) -> None:
     _print_setup(ws, landscape=True, title_rows="2:2")
 
 
-def write_values(wb: Workbook, fmt: Format, values: Mapping[Key, object]) -> int:
-    """Type values into a template workbook's number cells by key; returns the cells written."""
+def write_values(
+    wb: Workbook, fmt: Format, values: Mapping[Key, object], *, outside: bool = False
+) -> int:
+    """Type values into a template workbook's number cells by key; returns the cells written.
+    As a clerk types them in Excel ("=SUM(…)" a formula, "#REF!" an error), or with
+    outside=True as text from outside (a published report): never a formula (text.put)."""
     locations = template_locations(fmt)
     for key, value in values.items():
         sheet, row, col = parse_address(locations[key])
-        wb[sheet].cell(row, col).value = value
+        cell = wb[sheet].cell(row, col)
+        if outside:
+            put(cell, value)
+        else:
+            cell.value = value
     return len(values)
 
 

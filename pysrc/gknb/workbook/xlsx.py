@@ -23,6 +23,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from gknb.errors import GknbError
 from gknb.files import guard_output, same_file, write_atomic
+from gknb.text import cell_text, put
 from gknb.workbook.book import Cell, ColorSpec, Fill, Results
 from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
 from gknb.workbook.reader import NameError_, checked_ref
@@ -184,10 +185,7 @@ class OpenpyxlBook:
 
     def write(self, cells: Mapping[Cell, object]) -> None:
         for (sheet, row, col), value in cells.items():
-            cell = self.wb[sheet].cell(row, col)
-            cell.value = value
-            if isinstance(value, str) and cell.data_type == "f":
-                cell.data_type = "s"  # text, never a formula
+            put(self.wb[sheet].cell(row, col), value)  # text, never a formula
             self._written.add((sheet, row, col))
 
     def fills(self, cells: Iterable[Cell]) -> dict[Cell, Fill | None]:
@@ -213,11 +211,11 @@ class OpenpyxlBook:
             if text is None:
                 cell.comment = None
             elif MARK_PREFIX in text:  # 校验's note: big enough to read
-                comment = Comment(text, "年报助手")
+                comment = Comment(cell_text(text), "年报助手")
                 comment.width, comment.height = 360, 160
                 cell.comment = comment
             else:  # the clerk's own note, as it was
-                cell.comment = Comment(text, old.author if old else "")
+                cell.comment = Comment(cell_text(text), old.author if old else "")
 
     def ensure_sheet(self, name: str, header: list[list[object]], hidden: bool = False) -> bool:
         if name in self.wb.sheetnames:
