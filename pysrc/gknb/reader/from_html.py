@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 from gknb.errors import GknbError
@@ -34,6 +35,7 @@ _MARKUP = re.compile(r"<\s*(?:table|p|div|tr|td|br|span|h\d)\b", re.I)
 _ESCAPED = re.compile(r"\\u003c|\\x3c|<\\/|\\\"|&lt;\s*(?:table|p|tr|td)", re.I)
 _BARE_ESCAPES = re.compile(r'=\\"|<\\/|\\u003c', re.I)
 _T3_MARK = re.compile(r"勾稽关系|本年新收")
+HTML_NESTING = 2048  # libxml2's limit with huge_tree
 MAX_DEPTH = 4  # markup unpacked from script strings inside script strings …
 
 
@@ -209,7 +211,8 @@ def parse(markup: str) -> Any:
     from lxml import html as lhtml
 
     parser = lhtml.HTMLParser(
-        no_network=True, remove_comments=True, remove_pis=True, huge_tree=False
+        # huge_tree: pages nested deeper than libxml2's default 256 levels are read (up to 2048)
+        no_network=True, remove_comments=True, remove_pis=True, huge_tree=True
     )
     markup = _XML_DECL.sub("", markup)
     try:
@@ -228,7 +231,12 @@ def html_rows(data: bytes, name: str = "报告") -> list[Row]:
     if root is None:
         raise GknbError(f"{name} 无法解析为网页。请用浏览器打开确认，或把正文复制为 .txt 再试。")
     walker = _Walker()
-    walker.walk(root)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 3 * HTML_NESTING))  # a frame per level of nesting
+    try:
+        walker.walk(root)
+    finally:
+        sys.setrecursionlimit(limit)
     walker.flush_text()
     rows = walker.rows
     if not any(_T3_MARK.search(c) for r in rows for c in r.cells) and _ESCAPED.search(text):

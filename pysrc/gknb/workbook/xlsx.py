@@ -8,13 +8,14 @@ cause (not a workbook, corrupt, open in Excel) becomes a GknbError with a Chines
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
@@ -32,15 +33,34 @@ from gknb.workbook.sniff import sniff as _sniff
 
 def open_workbook(path: Path, data_only: bool = False) -> Workbook:
     """Load a workbook; data_only=True gives the values Excel last calculated (for reading)."""
+    from openpyxl.reader.excel import ExcelReader
+
     _sniff(path)
+    reader = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=data_only, keep_vba=path.suffix.lower() == ".xlsm")
-    except Exception as exc:  # openpyxl raises many types for broken files
+            reader = ExcelReader(path, keep_vba=path.suffix.lower() == ".xlsm", data_only=data_only)
+            reader.read()
+            return reader.wb
+    except Exception:  # openpyxl raises many types (with English text) for broken files
+        _close_archives(reader)
         raise GknbError(
-            f"{path.name} 已损坏或不是有效的 Excel 工作簿，无法读取（{exc}）。"
+            f"{path.name} 已损坏或不是有效的 Excel 工作簿，无法读取。"
+            f"请在 Excel 中打开并另存为 .xlsx 后再试。"
         ) from None
+
+
+def _close_archives(reader: Any) -> None:
+    """Close what a failed openpyxl load left open, so that no ZipFile.__del__ traceback is
+    printed when it is collected."""
+    if reader is None:
+        return
+    wb = getattr(reader, "wb", None)
+    for archive in (getattr(wb, "vba_archive", None), getattr(reader, "archive", None)):
+        if archive is not None:
+            with contextlib.suppress(Exception):
+                archive.close()
 
 
 class OpenpyxlSource:
