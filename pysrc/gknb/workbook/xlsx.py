@@ -22,6 +22,7 @@ from openpyxl.styles.colors import Color
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from gknb import zipcheck
 from gknb.errors import FileLocked, GknbError
 from gknb.files import owner_lock
 from gknb.formats import Key
@@ -30,9 +31,6 @@ from gknb.totals import TotalChange
 from gknb.workbook.contract import COLORS, MARKS, RESULTS, Ref, quote_sheet
 from gknb.workbook.marks import merge_note, parse_address, plan_marks, result_rows, strip_note
 from gknb.workbook.reader import NameError_
-
-MAX_UNZIPPED = 200 * 1024 * 1024
-
 
 lock_file = owner_lock  # Excel's owner file beside an open workbook
 
@@ -58,18 +56,11 @@ def _sniff(path: Path) -> None:
         )
     if not zipfile.is_zipfile(path):
         raise GknbError(f"{path.name} 不是 Excel 工作簿（.xlsx/.xlsm），文件可能已损坏。")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            unzipped = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise GknbError(f"{path.name} 已损坏，无法打开：{exc}") from None
+    names = zipcheck.check(path, zipcheck.WORKBOOK).names  # sizes counted, not trusted
     if "word/document.xml" in names:
         raise GknbError(f"{path.name} 是 Word 文件，不是 Excel 工作簿，请检查文件扩展名。")
     if "xl/workbook.xml" not in names:
         raise GknbError(f"{path.name} 不是 Excel 工作簿（缺少 xl/workbook.xml）。")
-    if unzipped > MAX_UNZIPPED:
-        raise GknbError(f"{path.name} 解压后超过 200 MB，不像是年报工作簿，已拒绝读取。")
 
 
 def open_workbook(path: Path, data_only: bool = False) -> Workbook:
