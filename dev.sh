@@ -48,9 +48,7 @@ case "${1:-}" in
     setup
     shift
     "$VENV/bin/pyinstaller" --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller installer/gknb.spec
-    seeds=()
-    if [ -d ../shared/seeds ]; then seeds=(--seeds ../shared/seeds); fi
-    "$VENV/bin/python" installer/smoke.py dist/gknb ${seeds[@]+"${seeds[@]}"} "$@"
+    "$VENV/bin/python" installer/smoke.py dist/gknb --seeds tests/data/seeds "$@"
     ;;
   *)
     echo "用法：bash dev.sh demo | test | bench | dist" >&2

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SEEDS = HERE.parents[1] / "shared" / "seeds"
+SEEDS = HERE.parent / "tests" / "data" / "seeds"
 sys.path.insert(0, str(HERE.parent / "tests" / "reader"))
 
 from timing import median_ms  # noqa: E402

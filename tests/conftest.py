@@ -15,7 +15,8 @@ from gknb.workbook.template import build_workbook
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"  # shared/ sits beside the clone
+# The real published seed reports (tests/data/README.md).
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
 
 
 def needs(tool: str) -> pytest.MarkDecorator:

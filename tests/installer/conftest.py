@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "installer"
-SEEDS = ROOT.parent / "shared" / "seeds"  # shared/ sits beside the clone
+# The real published seed reports (tests/data/README.md).
+SEEDS = ROOT / "tests" / "data" / "seeds"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -82,7 +83,7 @@ def engine(smoke: ModuleType, frozen_dist: Path):  # type: ignore[no-untyped-def
 
 @pytest.fixture(scope="session")
 def seeds() -> Path:
-    """The published reports of shared/seeds."""
+    """The published seed reports of tests/data/seeds."""
     if not SEEDS.is_dir():
         required(f"找不到已发布报告样本 {SEEDS}")
     return SEEDS
