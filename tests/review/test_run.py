@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import zipcraft
 
+import zipcraft
 from gknb.review import run
 from gknb.review.batch import review
 
