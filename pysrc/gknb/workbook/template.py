@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -14,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gknb import __version__
 from gknb.formats import FORMATS, SECTION_TITLES, TABLE_TITLES, Format, Key, Kind, format_for_year
 from gknb.layout import TABLES, GridCell, grid
+from gknb.workbook import livecheck
 from gknb.workbook.contract import (
     BODY,
     COLORS,
@@ -62,7 +64,8 @@ RESULT_HEADERS = (
 MARK_HEADERS = ("工作表", "单元格", "原填充")
 
 HOW_TO_FILL = (
-    "白色格填写数字（没有发生的填 0）；灰色格为合计，点击“年报助手”选项卡的“填充合计”自动计算。"
+    "白色格填写数字（没有发生的填 0）；灰色格为合计，点击“年报助手”选项卡的“填充合计”自动计算；"
+    "合计与各项对不上时，该格立即变红。"
 )
 
 
@@ -167,6 +170,14 @@ def _table_sheet(ws: Worksheet, fmt: Format, table: str) -> None:
     ws.print_title_rows = f"{GRID_TOP}:{GRID_TOP + g.header_rows - 1}" if g.header_rows else None
 
 
+def _live_checks(wb: Workbook, fmt: Format) -> None:
+    """Conditional formats that turn a total red while it disagrees with what it adds up."""
+    fill = PatternFill("solid", fgColor=livecheck.FILL, bgColor=livecheck.FILL)
+    for check in livecheck.live_checks(fmt):
+        rule = FormulaRule(formula=[check.formula], fill=fill, font=Font(color=livecheck.FONT))
+        wb[check.sheet].conditional_formatting.add(check.cell, rule)
+
+
 def _readme(ws: Worksheet, fmt: Format) -> None:
     lines = [
         ("政府信息公开工作年度报告 填报与校验工作簿", True),
@@ -204,6 +215,11 @@ def _readme(ws: Worksheet, fmt: Format) -> None:
         ("黄色：警告，很可能有误，请人工核对", False),
         ("蓝色：提示，值得看一看", False),
         ("灰色：合计格，由“填充合计”计算", False),
+        (
+            "即时检查：合计格（以及表三“四、结转下年度继续办理”）与相应各格对不上时，立即显示为红底深红字，"
+            "不用点按钮、不需要宏；合计格还空着时不显示，改对后红色自动消失。",
+            False,
+        ),
         ("", False),
         (
             "如果功能区按钮没有反应：请关闭文件，右键文件 → 属性 → 勾选“解除锁定”；或把文件放在受信任位置。",
@@ -321,6 +337,7 @@ def build_workbook(
     _body(wb[BODY])
     for table in TABLES:
         _table_sheet(wb[TABLE_SHEETS[table]], fmt, table)
+    _live_checks(wb, fmt)
     _prior(wb[PRIOR], fmt)
     _results(wb[RESULTS])
     marks = wb[MARKS]
