@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's two everyday commands, usable on a fresh machine with Python 3.11:
 #   bash dev.sh demo   -> set up .venv, build/check/mark the demo workbook (and its Word report)
-#   bash dev.sh test   -> set up .venv, lint (ruff) and run the whole test suite
+#   bash dev.sh test   -> set up .venv, lint (ruff), type-check (mypy) and run the whole test suite
 #   bash dev.sh template -> rebuild workbook_template.xlsm from the layout and addin/
 #   bash dev.sh dist   -> build the frozen engine into dist/gknb/ and smoke-test it (installer/)
 set -euo pipefail
@@ -32,6 +32,7 @@ case "${1:-}" in
     shift
     "$VENV/bin/ruff" check pysrc tests bench
     "$VENV/bin/ruff" format --check pysrc tests bench
+    "$VENV/bin/mypy"
     "$VENV/bin/python" -m pytest "$@"
     ;;
   template)

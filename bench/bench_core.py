@@ -14,7 +14,7 @@ from pathlib import Path
 
 from timing import median_ms
 
-from gknb.formats import F2021
+from gknb.formats import F2021, Key
 from gknb.rules import check
 from gknb.synth import consistent_values
 from gknb.workbook.reader import read_book
@@ -24,7 +24,7 @@ from gknb.workbook.xlsx import OpenpyxlSource, open_workbook
 
 def filled_workbook(folder: Path) -> Path:
     wb = build_workbook("2021", agency="基准测试局", year=2025)
-    values = consistent_values(F2021, random.Random(5))
+    values: dict[Key, object] = dict(consistent_values(F2021, random.Random(5)))
     values[("T3", "r1_open", "natural")] = "3件"
     write_values(wb, F2021, values)
     path = folder / "基准.xlsx"

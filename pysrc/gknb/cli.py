@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gknb import __version__
 from gknb.errors import GknbError
-from gknb.model import Finding
+from gknb.model import Finding, Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -25,7 +25,7 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _format_name(report) -> str:  # type: ignore[no-untyped-def]
+def _format_name(report: Report) -> str:
     year = f"{report.year}年度" if report.year else "年度未知"
     return f"{report.agency or '机关名称未填'} · {year} · {report.version}版格式"
 

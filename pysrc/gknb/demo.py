@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gknb.formats import F2021, Key
 from gknb.workbook.contract import META, PRIOR_CARRY_OUT, PRIOR_IN_FORCE
 from gknb.workbook.template import write_values
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 AGENCY = "示例县生态环境局"
 YEAR = 2025
@@ -63,11 +67,11 @@ MISTAKES = (
 )
 
 
-def _set(wb, key: Key, value: object) -> None:  # type: ignore[no-untyped-def]
+def _set(wb: Workbook, key: Key, value: object) -> None:
     write_values(wb, F2021, {key: value})
 
 
-def fill_demo(wb) -> None:  # type: ignore[no-untyped-def]
+def fill_demo(wb: Workbook) -> None:
     """Type the demo numbers (with their mistakes) into a fresh 2021-format workbook."""
     t3 = F2021.block("T3")
     applicants = [c.id for c in t3.cols if c.id != "total"]
@@ -103,13 +107,13 @@ def fill_demo(wb) -> None:  # type: ignore[no-untyped-def]
             _set(wb, ("T4", "all", f"{part}_{suffix}"), v)
         _set(wb, ("T4", "all", f"{part}_total"), sum(values))
     for name, text in (("GK_TEXT_1", TEXT_1), ("GK_TEXT_5", TEXT_5), ("GK_TEXT_6", TEXT_6)):
-        sheet, row, col, _ = META[name]
-        wb[sheet].cell(row, col).value = text
-    sheet, row, col, _ = META["GK_DATE"]
-    wb[sheet].cell(row, col).value = f"{YEAR + 1}年1月20日"
-    sheet, row, col, _ = META["GK_PRIOR_YEAR"]
+        sheet, r, c, _ = META[name]
+        wb[sheet].cell(r, c).value = text
+    sheet, r, c, _ = META["GK_DATE"]
+    wb[sheet].cell(r, c).value = f"{YEAR + 1}年1月20日"
+    sheet, r, c, _ = META["GK_PRIOR_YEAR"]
     ws = wb[sheet]
-    ws.cell(row, col).value = YEAR - 1
+    ws.cell(r, c).value = YEAR - 1
     for i, v in enumerate(PRIOR_CARRY):
         ws.cell(PRIOR_CARRY_OUT.r1, PRIOR_CARRY_OUT.c1 + i).value = v
     for i, v in enumerate(PRIOR_IN_FORCE_VALUES):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import re
@@ -244,9 +245,13 @@ def _last_row(sheet: Any) -> int:
     return int(used.last_cell.row)
 
 
-def _registry(book: Any, create: bool) -> Any | None:
+def _registry(book: Any) -> Any | None:
+    return _sheet(book, MARKS)
+
+
+def _new_registry(book: Any) -> Any:
     sheet = _sheet(book, MARKS)
-    if sheet is None and create:
+    if sheet is None:
         sheet = book.sheets.add(MARKS, after=book.sheets[len(book.sheets) - 1])
         sheet.range("A1").value = [list(REGISTRY_HEADERS)]
         try:
@@ -259,7 +264,7 @@ def _registry(book: Any, create: bool) -> Any | None:
 def clear_marks(book: Any) -> int:
     """Undo what an earlier 校验 painted (by either adapter): restore each registered cell's
     fill if it still shows a mark colour, strip the 年报助手 part of its note. Returns cells."""
-    registry = _registry(book, create=False)
+    registry = _registry(book)
     if registry is None:
         return 0
     last = _last_row(registry)
@@ -296,7 +301,7 @@ def clear_marks(book: Any) -> int:
 def apply_marks(book: Any, findings: list[Finding]) -> int:
     """Clear earlier marks, then fill and annotate every finding's cell. Returns cells marked."""
     clear_marks(book)
-    registry = _registry(book, create=True)
+    registry = _new_registry(book)
     sheets = {s.name: s for s in book.sheets}
     entries: list[list[str]] = []
     fills: dict[str, dict[tuple[int, int], str | None]] = {}
@@ -430,8 +435,8 @@ def write_values(book: Any, cells: dict[tuple[str, int, int], object]) -> int:
                     sheets[sheet].range((fixed, start)).value = [values]
                     done += [(sheet, fixed, p) for p, _ in run]
                 calls += 1
-        for key in done:
-            left.pop(key, None)
+        for cell in done:
+            left.pop(cell, None)
     return calls
 
 
@@ -623,8 +628,9 @@ def caller_book(args: argparse.Namespace) -> Any:
 
 def _utf8_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, ValueError, OSError):
-            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        if isinstance(stream, io.TextIOWrapper):  # not when replaced by a test or a host
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,11 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gknb import rules
 from gknb.errors import GknbError, OutputExists
 from gknb.model import Finding, Prior, Report
 from gknb.totals import TotalChange, compute_totals
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -31,7 +35,7 @@ def read_workbook(path: Path) -> Report:
     return read_book(OpenpyxlSource(wb), str(path))
 
 
-def read_foreign_workbook(wb, path: Path) -> Report:  # type: ignore[no-untyped-def]
+def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
     """A workbook not made from the template: its sheets are read like a published report's
     tables (by their statutory labels), so cells have no addresses and totals cannot be
     written back."""
@@ -301,7 +305,7 @@ def new_workbook(
     return prior_report
 
 
-def write_prior(wb, prior: Prior) -> None:  # type: ignore[no-untyped-def]
+def write_prior(wb: Workbook, prior: Prior) -> None:
     from gknb.workbook.contract import META, PRIOR_CARRY_OUT, PRIOR_IN_FORCE
 
     sheet, row, col, _ = META["GK_PRIOR_YEAR"]
@@ -313,7 +317,7 @@ def write_prior(wb, prior: Prior) -> None:  # type: ignore[no-untyped-def]
         ws.cell(PRIOR_IN_FORCE.r1 + i, PRIOR_IN_FORCE.c1).value = prior.in_force.get(row_id)
 
 
-def save_xlsm(wb, path: Path) -> None:  # type: ignore[no-untyped-def]
+def save_xlsm(wb: Workbook, path: Path) -> None:
     """Save with the add-in's VBA project and ribbon."""
     import io
 

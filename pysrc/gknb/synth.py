@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 
 from gknb.formats import FORMATS, Format, Key, Kind
 from gknb.model import Report
@@ -35,7 +36,7 @@ def consistent_values(fmt: Format, rng: random.Random) -> dict[Key, int | float]
             values[("T3", r, col)] = rng.choice((0, 0, 0, 1, rng.randint(0, 30)))
         handled = sum(values[("T3", r, col)] for r in results)
         carry_out = rng.choice((0, 0, 1, rng.randint(0, 5)))
-        carry_in = rng.randint(0, handled + carry_out)
+        carry_in = rng.randint(0, int(handled) + carry_out)  # counts: whole numbers
         values[("T3", "carry_out", col)] = carry_out
         values[("T3", "carry_in", col)] = carry_in
         values[("T3", "new", col)] = handled + carry_out - carry_in
@@ -51,7 +52,7 @@ def consistent_values(fmt: Format, rng: random.Random) -> dict[Key, int | float]
 
 def report_from_values(
     version: str,
-    values: dict[Key, object],
+    values: Mapping[Key, object],
     year: int | None = None,
     agency: str = "",
 ) -> Report:

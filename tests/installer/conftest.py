@@ -77,7 +77,7 @@ def frozen_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def engine(smoke: ModuleType, frozen_dist: Path):  # type: ignore[no-untyped-def]
+def engine(smoke: ModuleType, frozen_dist: Path):
     return smoke.Engine(frozen_dist)
 
 

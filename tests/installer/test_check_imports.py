@@ -40,7 +40,7 @@ def loaded_after(run: str, env: dict[str, str] | None = None) -> set[str]:
 
 
 @pytest.fixture
-def book(tmp_path: Path):  # type: ignore[no-untyped-def]
+def book(tmp_path: Path):
     fmt = FORMATS["2021"]
     wb = build_workbook("2021", agency="测试局", year=2025)
     values = consistent_values(fmt, random.Random(2))
@@ -48,7 +48,7 @@ def book(tmp_path: Path):  # type: ignore[no-untyped-def]
     return wb
 
 
-def test_cli_check_of_a_workbook(book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_check_of_a_workbook(book, tmp_path: Path) -> None:
     path = tmp_path / "测试局2025年报.xlsx"
     book.save(path)
     run = f"from gknb.cli import main; code = main(['check', {str(path)!r}])"
@@ -65,7 +65,7 @@ def test_cli_check_of_a_text_report(tmp_path: Path) -> None:
     assert not loaded_after(run) & NOT_ON_CHECK_PATH
 
 
-def test_ribbon_check_without_pandas(book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ribbon_check_without_pandas(book, tmp_path: Path) -> None:
     """`gknb-excel check` as frozen: pandas and numpy are not in the bundle (installer/gknb.spec).
     In a development venv xlwings itself imports pandas when it can, so here they are made
     unimportable, as in the frozen engine; the check must work and load neither docx nor
@@ -86,7 +86,7 @@ assert code == 0, code
     assert not loaded & NOT_ON_CHECK_PATH
 
 
-def _payload(wb) -> dict:  # type: ignore[no-untyped-def]
+def _payload(wb) -> dict:
     """The remote engine's JSON for an openpyxl workbook (values and workbook-level names)."""
     import xlwings
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from gknb.formats import SECTION_TITLES
@@ -42,7 +43,7 @@ def title(report: Report) -> str:
     return f"{report.agency}{report.year}年度政府信息公开工作年度报告"
 
 
-def parts(report: Report):  # type: ignore[no-untyped-def]
+def parts(report: Report) -> Iterator[tuple[str, str | None, str]]:
     """(heading, table id or None, text) for the six parts."""
     for num, name in SECTION_TITLES:
         text = report.texts.get(TEXT_OF_PART.get(num, ""), "") if num in TEXT_OF_PART else ""

@@ -18,7 +18,7 @@ SEED_001 = next(SEEDS.glob("001_*.txt"))
 SEED_002 = next(SEEDS.glob("002_*.txt"))
 
 
-def _cell(wb: openpyxl.Workbook, key: tuple[str, str, str], version: str = "2019"):  # type: ignore[no-untyped-def]
+def _cell(wb: openpyxl.Workbook, key: tuple[str, str, str], version: str = "2019"):
     from gknb.formats import FORMATS
 
     sheet, row, col = parse_address(template_locations(FORMATS[version])[key])
@@ -137,7 +137,7 @@ def test_new_workbook_prefilled_from_last_years_report(
     assert row == [0, 0, 0, 0, 0, 0, 0]
 
 
-def _write_layout(layout: str, src, folder: Path) -> Path:  # type: ignore[no-untyped-def]
+def _write_layout(layout: str, src, folder: Path) -> Path:
     import reader_layouts as L
 
     if layout == "docx":

@@ -23,12 +23,12 @@ def seed(prefix: str) -> Path:
     return next(SEEDS.glob(f"{prefix}_*.txt"))
 
 
-def findings(prefix: str):  # type: ignore[no-untyped-def]
+def findings(prefix: str):
     report = read_report(seed(prefix))
     return report, check(report)
 
 
-def triples(found) -> Counter:  # type: ignore[no-untyped-def]
+def triples(found) -> Counter:
     return Counter((f.rule, f.row, f.column) for f in found)
 
 

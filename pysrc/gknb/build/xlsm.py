@@ -14,10 +14,14 @@ import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from gknb.build.vbaproject import ADDIN_DIR, Module, vba_project_bin
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -191,10 +195,10 @@ def build_xlsm(
     return out.getvalue()
 
 
-def saved_xlsx(workbook: object) -> bytes:
+def saved_xlsx(workbook: Workbook) -> bytes:
     """Save an openpyxl Workbook to bytes."""
     buf = io.BytesIO()
-    workbook.save(buf)  # type: ignore[attr-defined]
+    workbook.save(buf)
     return buf.getvalue()
 
 

@@ -181,7 +181,7 @@ class Parser:
         return heal(self.toks, self._cands(lo, hi, header), slots)
 
     def _cands(self, lo: int, hi: int, header: tuple[str, ...]) -> list[Cand]:
-        out = []
+        out: list[Cand] = []
         for c in candidates(self.toks, lo, hi):
             if not c.values:
                 continue

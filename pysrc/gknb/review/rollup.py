@@ -60,15 +60,15 @@ def read_plan(path: Path) -> list[Link]:
     start, pc, cc = header_at
     links = []
     for n, row in enumerate(rows[start + 1 :], start=start + 2):
-        parent = str(row[pc] or "").strip() if pc < len(row) else ""
-        child = str(row[cc] or "").strip() if cc < len(row) else ""
-        if not parent and not child:
+        upper = str(row[pc] or "").strip() if pc < len(row) else ""
+        lower = str(row[cc] or "").strip() if cc < len(row) else ""
+        if not upper and not lower:
             continue
-        if not parent or not child:
+        if not upper or not lower:
             raise GknbError(f"汇总计划 {path.name} 第 {n} 行只填了上级或下级中的一个，请补全。")
-        if fold(parent) == fold(child):
-            raise GknbError(f"汇总计划 {path.name} 第 {n} 行的上级和下级是同一个：{parent}。")
-        links.append(Link(parent, child, n))
+        if fold(upper) == fold(lower):
+            raise GknbError(f"汇总计划 {path.name} 第 {n} 行的上级和下级是同一个：{upper}。")
+        links.append(Link(upper, lower, n))
     if not links:
         raise GknbError(f"汇总计划 {path.name} 中没有上下级关系，请在“上级”“下级”两列下逐行填写。")
     check_cycles(links, path.name)

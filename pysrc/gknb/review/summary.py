@@ -293,8 +293,8 @@ def write_summary(
     data.finish()
 
     rules = _Sheet(wb, "规则说明", RULE_COLUMNS, (6, 6, 18, 60, 70))
-    for values in rule_rows():
-        rules.append(values)
+    for rule_row in rule_rows():
+        rules.append(rule_row)
     rules.finish()
     wb.save(path)
     return {

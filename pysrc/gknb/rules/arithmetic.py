@@ -24,11 +24,13 @@ def _message(report: Report, eq: Equation, expected: float, found: float) -> str
     t = eq.target
     if eq.rule == "R1":
         col = col_label(fmt, t)
+        carry_out = report.value(t)
+        assert carry_out is not None  # the target is one of the summed cells, so it has a value
         return (
             f"「{col}」列不平衡：第一项加第二项之和为 {fmt_num(expected)}，"
             f"第三项（七）总计加第四项之和为 {fmt_num(found)}，两者应相等。"
             f"请核对本列的新收、上年结转、办理结果和结转下年度数字"
-            f"（按此结转下年度继续办理应为 {fmt_num(expected - (found - report.value(t)))}）。"
+            f"（按此结转下年度继续办理应为 {fmt_num(expected - (found - carry_out))}）。"
         )
     if eq.rule == "R2":
         return (

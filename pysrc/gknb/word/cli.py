@@ -55,9 +55,9 @@ def _style(args: argparse.Namespace, workbook: Path) -> Any:
     from gknb.word.style import style_from
 
     overrides = {field: getattr(args, f"font_{field}") for field in ROLE_OPTIONS}
-    config = Path(args.style) if args.style else workbook.parent / CONFIG_NAME
-    if not args.style and not config.is_file():
-        config = None  # type: ignore[assignment]
+    config: Path | None = Path(args.style) if args.style else workbook.parent / CONFIG_NAME
+    if not args.style and config is not None and not config.is_file():
+        config = None
     return style_from(args.fonts, overrides, config)
 
 

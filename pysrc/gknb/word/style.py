@@ -152,17 +152,17 @@ def installed_fonts() -> set[str] | None:
     we cannot tell, so no warning is given."""
     if sys.platform != "win32":
         return None
-    import winreg  # type: ignore[import-not-found,unused-ignore]
+    import winreg
 
     names: set[str] = set()
     key_path = r"SOFTWARE\Microsoft\Windows NT\CurrentVersion\Fonts"
-    for hive in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):  # type: ignore[attr-defined,unused-ignore]
+    for hive in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
         try:
-            with winreg.OpenKey(hive, key_path) as key:  # type: ignore[attr-defined,unused-ignore]
+            with winreg.OpenKey(hive, key_path) as key:
                 i = 0
                 while True:
                     try:
-                        value_name = winreg.EnumValue(key, i)[0]  # type: ignore[attr-defined,unused-ignore]
+                        value_name = winreg.EnumValue(key, i)[0]
                     except OSError:
                         break
                     i += 1

@@ -150,15 +150,15 @@ def table_xml(
         tcs = []
         col = 0
         while col < g.n_cols:
-            c = origin.get((r, col))
-            if c is not None:
-                value = c.text if c.key is None else report_text(report, fmt, c.key)
-                jc, vertical = _alignment(g, c)
-                width = sum(cols[col : col + c.colspan])
-                vmerge = "restart" if c.rowspan > 1 else None
+            start = origin.get((r, col))
+            if start is not None:
+                value = start.text if start.key is None else report_text(report, fmt, start.key)
+                jc, vertical = _alignment(g, start)
+                width = sum(cols[col : col + start.colspan])
+                vmerge = "restart" if start.rowspan > 1 else None
                 para = _paragraph(value, style, sp.size, jc, keep)
-                tcs.append(_tc(width, c.colspan, vmerge, vertical, para))
-                col += c.colspan
+                tcs.append(_tc(width, start.colspan, vmerge, vertical, para))
+                col += start.colspan
                 continue
             above = covered.get((r, col))
             if above is None or above.col != col:

@@ -175,7 +175,7 @@ class CalamineSource:
             if dn.get("localSheetId") is not None or name in _RESERVED:
                 continue
             names[name] = _Name(dn.text)
-        self._names = OpenpyxlSource(_NameBook(names, sheetnames))  # type: ignore[arg-type]
+        self._names = OpenpyxlSource(_NameBook(names, sheetnames))
         self.from_template = any(n.startswith("GK_") for n in names)
         self._book = CalamineWorkbook.from_path(str(path))
         self._sheets: dict[str, _Sheet] = {}
