@@ -23,6 +23,7 @@ import pytest
 from gknb import excel, rules, service
 from gknb.formats import FORMATS
 from gknb.synth import consistent_values
+from gknb.workbook.book import Fill
 from gknb.workbook.contract import (
     COLORS,
     MARKS,
@@ -31,6 +32,7 @@ from gknb.workbook.contract import (
     TABLE_SHEETS,
     template_locations,
 )
+from gknb.workbook.live import XlwingsBook
 from gknb.workbook.marks import parse_address, plan_marks, summary
 from gknb.workbook.template import build_workbook, write_values
 
@@ -132,6 +134,11 @@ def actions(book: Any, app_level: bool = False) -> list[dict[str, Any]]:
     return [a for a in acts if app_level or a["func"] != "setScreenUpdating"]
 
 
+def _shown(rows: list[list[Any]]) -> list[list[Any]]:
+    """Values as Excel shows them: a leading ' only marks text and is not part of the value."""
+    return [[v[1:] if isinstance(v, str) and v.startswith("'") else v for v in row] for row in rows]
+
+
 def _cells(action: dict[str, Any], sheetnames: list[str]) -> set[tuple[str, int, int]]:
     sheet = sheetnames[action["sheet_position"]]
     r0, c0 = action["start_row"] + 1, action["start_column"] + 1
@@ -197,13 +204,13 @@ def test_check_marks_exactly_the_expected_cells(
     assert {where["unit"], where["t4_total"]} <= {f.cell for f in expected}
 
     reads: list[Any] = []
-    original_read = excel.XlwingsSource.read
+    original_read = XlwingsBook.read
 
-    def counting_read(self: excel.XlwingsSource, ref: Any) -> Any:
+    def counting_read(self: XlwingsBook, ref: Any) -> Any:
         reads.append(ref)
         return original_read(self, ref)
 
-    monkeypatch.setattr(excel.XlwingsSource, "read", counting_read)
+    monkeypatch.setattr(XlwingsBook, "read", counting_read)
     code, out, err, book = run(xw, wb, ["check"], capsys)
     assert (code, err) == (0, "")
     assert out == summary(expected)
@@ -225,7 +232,7 @@ def test_check_marks_exactly_the_expected_cells(
     # the registry of what was painted, one write
     registry = [a for a in acts if a["func"] == "setValues" and names[a["sheet_position"]] == MARKS]
     assert len(registry) == 1
-    rows = registry[0]["values"]
+    rows = _shown(registry[0]["values"])
     assert registry[0]["start_row"] == 1 and len(rows) == len(marks)
     assert {(r[0], r[1]) for r in rows} == {
         (m.sheet, f"{openpyxl.utils.get_column_letter(m.col)}{m.row}") for m in marks
@@ -234,10 +241,10 @@ def test_check_marks_exactly_the_expected_cells(
     # 校验结果: the summary and one row per finding, in one write; links to the cells
     res = [a for a in acts if a["func"] == "setValues" and names[a["sheet_position"]] == RESULTS]
     title = next(a for a in res if a["start_row"] == 0)
-    assert title["values"] == [[f"校验结果：{out}"]]
+    assert _shown(title["values"]) == [[f"校验结果：{out}"]]
     table = next(a for a in res if a["start_row"] == 2)
     assert len(table["values"]) == len(expected)
-    for row, f in zip(table["values"], expected, strict=True):
+    for row, f in zip(_shown(table["values"]), expected, strict=True):
         assert row[2] == f.rule and row[11] == f.fingerprint
         if f.cell:
             sheet, r, c = parse_address(f.cell)
@@ -329,9 +336,9 @@ def test_fill_refuses_a_broken_table(xw: Any, capsys: pytest.CaptureFixture[str]
 def test_clear_restores_registered_cells(xw: Any, capsys: pytest.CaptureFixture[str]) -> None:
     wb = _filled()
     registry = wb[MARKS]
-    registry.append([TABLE_SHEETS["T3"], "D5", excel._fill_json("E7E6E6")])
-    registry.append([TABLE_SHEETS["T4"], "B4", excel._fill_json(None)])
-    registry.append(["不存在的表", "A1", excel._fill_json(None)])
+    registry.append([TABLE_SHEETS["T3"], "D5", Fill.solid("E7E6E6").to_json()])
+    registry.append([TABLE_SHEETS["T4"], "B4", Fill().to_json()])
+    registry.append(["不存在的表", "A1", Fill().to_json()])
     data = payload(xw, wb)
     for sheet in data["sheets"]:
         if sheet["name"] in (TABLE_SHEETS["T3"], TABLE_SHEETS["T4"]):
@@ -347,24 +354,28 @@ def test_clear_restores_registered_cells(xw: Any, capsys: pytest.CaptureFixture[
     assert deleted == {(TABLE_SHEETS["T3"], 5, 4), (TABLE_SHEETS["T4"], 4, 2)}
     colored = _colored(acts, names)
     assert colored == {(TABLE_SHEETS["T3"], 5, 4): "#e7e6e6", (TABLE_SHEETS["T4"], 4, 2): None}
-    cleared = [a for a in acts if a["func"] == "rangeClearContents"]
-    assert [(names[a["sheet_position"]], a["start_row"], a["column_count"]) for a in cleared] == [
-        (MARKS, 1, 3)
-    ]
+    # the registry's columns A:C are emptied in one write (E holds other state)
+    (emptied,) = [a for a in acts if a["func"] == "setValues"]
+    where = (names[emptied["sheet_position"]], emptied["start_row"], emptied["start_column"])
+    assert where == (MARKS, 1, 0)
+    assert [[v in (None, "") for v in row] for row in emptied["values"]] == [[True] * 3] * 3
 
 
 def test_fill_json_is_the_openpyxl_adapters_format() -> None:
-    from gknb.workbook.xlsx import _fill_from_json, _fill_json
+    from gknb.workbook.xlsx import fill_of, pattern_fill
 
-    fill = _fill_from_json(excel._fill_json("FFC7CE"))
+    fill = pattern_fill(Fill.from_json(Fill.solid("FFC7CE").to_json()) or Fill())
     assert fill.patternType == "solid" and fill.fgColor.rgb == "00FFC7CE"
-    assert _fill_from_json(excel._fill_json(None)).patternType is None
-    assert excel._color_from_json(
-        _fill_json(openpyxl.styles.PatternFill("solid", fgColor="E7E6E6"))
+    assert (
+        pattern_fill(Fill.from_json(Fill().to_json()) or Fill.solid("000000")).patternType is None
     )
-    assert excel._color_from_json(excel._fill_json("E7E6E6")) == "E7E6E6"
-    assert excel._color_from_json(excel._fill_json(None)) is None
-    assert excel._color_from_json("not json") is None
+    theirs = Fill.from_json(
+        fill_of(openpyxl.styles.PatternFill("solid", fgColor="E7E6E6")).to_json()
+    )
+    assert theirs is not None and theirs.rgb == "E7E6E6"
+    assert Fill.from_json(Fill.solid("E7E6E6").to_json()) == Fill.solid("E7E6E6")
+    assert Fill().rgb is None and not Fill().is_mark and Fill.solid("FFC7CE").is_mark
+    assert Fill.from_json("not json") is None
 
 
 # ---- export and help ---------------------------------------------------------------------------
@@ -511,7 +522,7 @@ def test_text_writes_generated_narrative_and_keeps_clerk_text(
     writes = {}
     for a in actions(book):
         assert a["func"] == "setValues", a
-        for i, row in enumerate(a["values"]):
+        for i, row in enumerate(_shown(a["values"])):
             for j, v in enumerate(row):
                 writes[
                     (names[a["sheet_position"]], a["start_row"] + 1 + i, a["start_column"] + 1 + j)

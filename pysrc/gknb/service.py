@@ -14,6 +14,7 @@ from gknb import rules
 from gknb.errors import GknbError, OutputExists
 from gknb.model import Finding, Prior, Report
 from gknb.totals import TotalChange, compute_totals
+from gknb.workbook.ops import FillResult, TextResult
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -155,14 +156,8 @@ def narrative(report: Report) -> dict[str, str]:
 
 def mark_copy(path: Path, out: Path, findings: list[Finding], force: bool = False) -> int:
     """Write a copy of the workbook with every finding marked. Returns the cells marked."""
-    from gknb.workbook.marks import summary
-    from gknb.workbook.xlsx import (
-        apply_marks,
-        open_workbook,
-        refuse_if_open,
-        save_atomic,
-        write_results,
-    )
+    from gknb.workbook import ops
+    from gknb.workbook.xlsx import OpenpyxlBook, refuse_if_open
 
     if not is_workbook(path):
         raise GknbError(f"--mark 只能用于 Excel 工作簿，{path.name} 不是工作簿。")
@@ -174,106 +169,72 @@ def mark_copy(path: Path, out: Path, findings: list[Finding], force: bool = Fals
         raise GknbError(
             f"标记后的文件应与原文件同类型（{path.suffix}），请把输出文件名改为 *{path.suffix}。"
         )
-    wb = open_workbook(path)
-    count = apply_marks(wb, findings)
-    write_results(wb, findings, summary(findings))
-    save_atomic(wb, out, backup=in_place)
+    book = OpenpyxlBook(path, out)
+    count = ops.mark(book, findings)
+    book.save()
     return count
 
 
 def accept(path: Path, specs: list[str]) -> list[Finding]:
     """Settle warnings and hints (已核实) given as "R5a@三、依申请公开!D8=理由", in place."""
+    from gknb.workbook import ops
+    from gknb.workbook.xlsx import OpenpyxlBook, refuse_if_open
+
     if not is_workbook(path):
         raise GknbError("只能在工作簿中标记“已核实”。")
+    refuse_if_open(path)
     report = read_workbook(path)
-    findings = check(report)
-    for spec in specs:
-        target, sep, reason = spec.partition("=")
-        rule, at, cell = target.partition("@")
-        if not sep or not at or not reason.strip():
-            raise GknbError(
-                f"“{spec}”格式不对，应为 规则@单元格=理由，例如 R5a@三、依申请公开!D8=确实为0"
-            )
-        match = [f for f in findings if f.rule == rule.strip() and f.cell == cell.strip()]
-        if not match:
-            raise GknbError(f"{cell} 上没有 {rule} 问题，无需核实（先运行 gknb check 查看）。")
-        for f in match:
-            if f.severity == "error":
-                raise GknbError(f"{cell} 的 {rule} 是错误，错误不能标记为已核实，请改正。")
-            report.settlements[f.fingerprint] = reason.strip()
-    findings = check(report)
-    mark_copy(path, path, findings)
+    require_template(report, "标记“已核实”")
+    book = OpenpyxlBook(path)
+    findings = ops.accept(book, report, specs)
+    book.save()
     return findings
 
 
-@dataclass
-class TextResult:
-    texts: dict[str, str]  # part -> generated text
-    written: list[str]  # parts written into 正文
-    kept: list[str]  # parts where the clerk's own text was kept (the new text is offered)
-
-
 def write_text(path: Path) -> TextResult:
-    """生成说明文字: write the standard sentences of parts 三 and 四 into their own cells of
-    正文, never over text the clerk wrote there (that text is kept and the new one offered)."""
-    from gknb.textgen import plan_writes
-    from gknb.workbook.contract import GENERATED, META, TEXT_NAMES
-    from gknb.workbook.xlsx import open_workbook, refuse_if_open, save_atomic
+    """生成说明文字 into a workbook file (see ops.write_text); a backup is kept."""
+    from gknb.workbook import ops
+    from gknb.workbook.xlsx import OpenpyxlBook, refuse_if_open
 
     if not is_workbook(path):
         raise GknbError(f"生成说明文字只能用于 Excel 工作簿，{path.name} 不是工作簿。")
     refuse_if_open(path)
-    texts = narrative(read_workbook(path))
-    wb = open_workbook(path)
-    places = {part: (META[TEXT_NAMES[part]], GENERATED[part]) for part in texts}
-    for (sheet, *_), (state_sheet, *_) in places.values():
-        if sheet not in wb.sheetnames or state_sheet not in wb.sheetnames:
-            raise GknbError("工作簿缺少“正文”工作表，请从模板重新生成。")
-    current = {p: wb[m[0]].cell(m[1], m[2]).value for p, (m, _) in places.items()}
-    remembered = {p: wb[g[0]].cell(g[1], g[2]).value for p, (_, g) in places.items()}
-    write, kept = plan_writes(texts, current, remembered)
-    for part, text in write.items():
-        (sheet, row, col, _), (state_sheet, srow, scol) = places[part]
-        wb[sheet].cell(row, col).value = text
-        wb[state_sheet].cell(srow, scol).value = text
-    written = list(write)
-    if written:
-        save_atomic(wb, path, backup=True)
-    return TextResult(texts, written, kept)
+    report = read_workbook(path)
+    narrative(report)  # a workbook that cannot have text is refused before it is opened again
+    book = OpenpyxlBook(path)
+    result = ops.write_text(book, report)
+    if result.written:
+        book.save()
+    return result
 
 
 def clear_file(path: Path) -> int:
-    from gknb.workbook.xlsx import clear_marks, open_workbook, refuse_if_open, save_atomic
+    from gknb.workbook import ops
+    from gknb.workbook.xlsx import OpenpyxlBook, refuse_if_open
 
     refuse_if_open(path)
-    wb = open_workbook(path)
-    count = clear_marks(wb)
-    save_atomic(wb, path, backup=True)
+    book = OpenpyxlBook(path)
+    count = ops.clear(book)
+    book.save()
     return count
-
-
-@dataclass
-class FillResult:
-    changes: list[TotalChange]
-    written: int
-    report: Report
 
 
 def fill_file(path: Path) -> FillResult:
     """Compute every total and write it into the total cells only (a backup is kept)."""
-    from gknb.workbook.xlsx import open_workbook, refuse_if_open, save_atomic, write_totals
+    from gknb.workbook import ops
+    from gknb.workbook.xlsx import OpenpyxlBook, refuse_if_open
 
     if not is_workbook(path):
         raise GknbError(f"填充合计只能用于 Excel 工作簿，{path.name} 不是工作簿。")
     refuse_if_open(path)
     report = read_workbook(path)
     changes = total_changes(report)
-    written = 0
-    if any(c.changed for c in changes):
-        wb = open_workbook(path)
-        written = write_totals(wb, report.locations, changes)
-        save_atomic(wb, path, backup=True)
-    return FillResult(changes, written, report)
+    if not any(c.changed for c in changes):
+        return FillResult(changes, 0, report)
+    book = OpenpyxlBook(path)
+    result = ops.fill(book, report)
+    book.save()
+    return result
 
 
 def new_workbook(

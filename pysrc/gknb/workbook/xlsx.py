@@ -1,17 +1,20 @@
 """The openpyxl adapter: workbook files on disk (the CLI, reviewers, tests).
 
-Reads through `BookSource`, applies marks and totals, saves atomically. Every failure a user can
+`OpenpyxlSource` reads for the core reader; `OpenpyxlBook` is the `Book` the operations in
+`workbook.ops` write through, and owns what only files have: the notes' VML parts, the backup,
+the atomic save. Every failure a user can
 cause (not a workbook, corrupt, open in Excel) becomes a GknbError with a Chinese message.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import shutil
 import tempfile
 import warnings
 import zipfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +28,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from gknb import zipcheck
 from gknb.errors import FileLocked, GknbError
 from gknb.files import owner_lock
-from gknb.formats import Key
-from gknb.model import Finding
-from gknb.totals import TotalChange
-from gknb.workbook.contract import COLORS, MARKS, RESULTS, Ref, quote_sheet
-from gknb.workbook.marks import merge_note, parse_address, plan_marks, result_rows, strip_note
+from gknb.workbook.book import Cell, ColorSpec, Fill, Results
+from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
 from gknb.workbook.reader import NameError_
 
 lock_file = owner_lock  # Excel's owner file beside an open workbook
@@ -107,138 +107,194 @@ class OpenpyxlSource:
         return [list(r) for r in rows]
 
 
-# ---- marks ---------------------------------------------------------------------------------
+# ---- the Book over a file ------------------------------------------------------------------
 
 
-def _fill_json(fill: PatternFill) -> str:
-    def color(c: Color | None) -> list[Any] | None:
-        if c is None:
-            return None
-        return [c.type, getattr(c, c.type, None), c.tint]
-
-    return json.dumps({"p": fill.patternType, "fg": color(fill.fgColor), "bg": color(fill.bgColor)})
+def _color(c: Color | None) -> ColorSpec | None:
+    if c is None:
+        return None
+    return (c.type, getattr(c, c.type, None), c.tint)
 
 
-def _fill_from_json(text: str) -> PatternFill:
-    data = json.loads(text)
-
-    def color(v: list[Any] | None) -> Color | None:
-        if not v:
-            return None
-        kind, value, tint = v
-        return Color(**{kind: value}, tint=tint or 0.0)
-
-    return PatternFill(patternType=data["p"], fgColor=color(data["fg"]), bgColor=color(data["bg"]))
+def _openpyxl_color(spec: ColorSpec | None) -> Color | None:
+    if not spec:
+        return None
+    kind, value, tint = spec
+    return Color(**{kind: value}, tint=tint or 0.0)
 
 
-def _is_mark_fill(fill: PatternFill) -> bool:
-    fg = fill.fgColor
-    return (
-        fill.patternType == "solid"
-        and fg is not None
-        and fg.type == "rgb"
-        and isinstance(fg.rgb, str)
-        and fg.rgb[-6:].upper() in COLORS.values()
-    )
+def fill_of(fill: PatternFill) -> Fill:
+    return Fill(fill.patternType, _color(fill.fgColor), _color(fill.bgColor))
 
 
-def clear_marks(wb: Workbook) -> int:
-    """Remove only what an earlier 校验 added; returns the number of cells cleaned."""
-    cleaned = 0
-    if MARKS in wb.sheetnames:
-        registry = wb[MARKS]
-        rows = registry.iter_rows(min_row=2, max_col=3, values_only=True)
-        for sheet, coord, original in rows:
-            if not sheet or sheet not in wb.sheetnames or not coord:
-                continue
-            cell = wb[sheet][coord]
-            if _is_mark_fill(cell.fill) and original:
-                try:
-                    cell.fill = _fill_from_json(original)
-                except (ValueError, TypeError, KeyError):
-                    cell.fill = PatternFill()
-            cleaned += 1
-        for row in registry.iter_rows(min_row=2, max_col=3):
-            for cell in row:  # columns A:C only; E holds the 生成说明文字 state
-                cell.value = None
+def pattern_fill(fill: Fill) -> PatternFill:
+    try:
+        return PatternFill(
+            patternType=fill.pattern,
+            fgColor=_openpyxl_color(fill.fg),
+            bgColor=_openpyxl_color(fill.bg),
+        )
+    except (ValueError, TypeError):  # a registry entry edited by hand
+        return PatternFill()
+
+
+def _only_notes(xml: bytes) -> bool:
+    """A VML drawing that holds nothing but note shapes (no form controls, no pictures). VML as
+    Excel writes it is not always well-formed XML, so the shapes are counted, not parsed."""
+    shapes = len(re.findall(rb"<(?:[\w.-]+:)?shape[\s>/]", xml))  # any prefix: v:, ns0:
+    data = len(re.findall(rb"<(?:[\w.-]+:)?ClientData[\s>/]", xml))
+    notes = len(re.findall(rb"ObjectType\s*=\s*[\"']Note[\"']", xml))
+    return shapes == data == notes
+
+
+def drop_note_drawings(wb: Workbook) -> None:
+    """openpyxl keeps an .xlsm sheet's legacy drawing (VML) by name and copies it from the
+    original file on save, but regenerates the VML of notes under another name: once every note
+    is removed, the sheet would link to a part that is no longer written (Excel offers to repair
+    the file, openpyxl cannot open it again). A drawing that holds only notes is therefore
+    dropped on load — openpyxl writes a fresh one for the notes the sheet has when saved — and a
+    link to a part missing from the file is dropped too. Drawings with form controls stay."""
+    archive = wb.vba_archive
+    if archive is None:
+        return
+    present = set(archive.namelist())
     for ws in wb.worksheets:
-        if ws.title in (MARKS,):
+        part = ws.legacy_drawing
+        if not part:
             continue
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.comment is None:
-                    continue
-                own = strip_note(cell.comment.text)
-                if own == cell.comment.text:
-                    continue
-                cell.comment = Comment(own, cell.comment.author) if own else None
-    return cleaned
+        part = part.lstrip("/")
+        if part not in present or _only_notes(archive.read(part)):
+            ws.legacy_drawing = None
 
 
-def apply_marks(wb: Workbook, findings: list[Finding]) -> int:
-    """Clear earlier marks, then paint every finding that has a cell. Returns cells marked."""
-    clear_marks(wb)
-    if MARKS not in wb.sheetnames:
-        ws = wb.create_sheet(MARKS)
-        ws.append(["工作表", "单元格", "原填充"])
-        ws.sheet_state = "veryHidden"
-    registry = wb[MARKS]
-    marks = plan_marks(findings)
-    next_row = 2
-    for m in marks:
-        if m.sheet not in wb.sheetnames:
-            continue
-        cell = wb[m.sheet].cell(m.row, m.col)
-        for col, value in enumerate((m.sheet, cell.coordinate, _fill_json(cell.fill)), start=1):
-            registry.cell(next_row, col, value)
-        next_row += 1
-        cell.fill = PatternFill("solid", fgColor=m.color)
-        existing = cell.comment.text if cell.comment else None
-        comment = Comment(merge_note(existing, m.note), "年报助手")
-        comment.width, comment.height = 360, 160
-        cell.comment = comment
-    return len(marks)
+class OpenpyxlBook:
+    """`Book` over a workbook file. Reads give a formula's value as Excel last calculated it;
+    `save` writes atomically (a backup of the file first when it is replaced in place)."""
 
+    def __init__(self, path: Path, out: Path | None = None) -> None:
+        self.path = path
+        self.out = out if out is not None else path
+        self.wb = open_workbook(path)
+        drop_note_drawings(self.wb)
+        self._values: Workbook | None = None  # data_only view, loaded for the first formula
+        self._written: set[Cell] = set()
 
-def write_results(wb: Workbook, findings: list[Finding], summary: str) -> None:
-    """Rewrite the 校验结果 sheet: one row per finding with a link to its cell."""
-    if RESULTS not in wb.sheetnames:
+    @property
+    def source(self) -> str:
+        return str(self.path)
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def name_ref(self, name: str) -> Ref | None:
+        return OpenpyxlSource(self.wb).name_ref(name)
+
+    def read(self, ref: Ref) -> list[list[Any]]:
+        ws = self.wb[ref.sheet]
+        last = min(ref.r2, max(ws.max_row, ref.r1))
+        out: list[list[Any]] = []
+        for i, row in enumerate(
+            ws.iter_rows(min_row=ref.r1, max_row=last, min_col=ref.c1, max_col=ref.c2)
+        ):
+            values: list[Any] = []
+            for j, cell in enumerate(row):
+                value = cell.value
+                where = (ref.sheet, ref.r1 + i, ref.c1 + j)
+                if cell.data_type == "f" and where not in self._written:
+                    value = self._cached(where)
+                values.append(value)
+            out.append(values)
+        return out
+
+    def _cached(self, cell: Cell) -> Any:
+        if self._values is None:
+            self._values = open_workbook(self.path, data_only=True)
+        sheet, row, col = cell
+        if sheet not in self._values.sheetnames:
+            return None
+        return self._values[sheet].cell(row, col).value
+
+    def last_row(self, sheet: str) -> int:
+        return int(self.wb[sheet].max_row)
+
+    def write(self, cells: Mapping[Cell, object]) -> None:
+        for (sheet, row, col), value in cells.items():
+            cell = self.wb[sheet].cell(row, col)
+            cell.value = value
+            if isinstance(value, str) and cell.data_type == "f":
+                cell.data_type = "s"  # text, never a formula
+            self._written.add((sheet, row, col))
+
+    def fills(self, cells: Iterable[Cell]) -> dict[Cell, Fill | None]:
+        return {c: fill_of(self.wb[c[0]].cell(c[1], c[2]).fill) for c in cells}
+
+    def set_fills(self, fills: Mapping[Cell, Fill]) -> None:
+        for (sheet, row, col), fill in fills.items():
+            self.wb[sheet].cell(row, col).fill = pattern_fill(fill)
+
+    def notes(self, sheet: str) -> dict[tuple[int, int], str | None]:
+        ws = self.wb[sheet]
+        return {
+            (cell.row, cell.column): cell.comment.text
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.comment is not None
+        }
+
+    def set_notes(self, notes: Mapping[Cell, str | None]) -> None:
+        for (sheet, row, col), text in notes.items():
+            cell = self.wb[sheet].cell(row, col)
+            old = cell.comment
+            if text is None:
+                cell.comment = None
+            elif MARK_PREFIX in text:  # 校验's note: big enough to read
+                comment = Comment(text, "年报助手")
+                comment.width, comment.height = 360, 160
+                cell.comment = comment
+            else:  # the clerk's own note, as it was
+                cell.comment = Comment(text, old.author if old else "")
+
+    def ensure_sheet(self, name: str, header: list[list[object]], hidden: bool = False) -> bool:
+        if name in self.wb.sheetnames:
+            return False
+        ws = self.wb.create_sheet(name)
+        for row in header:
+            ws.append(row)
+        if hidden:
+            ws.sheet_state = "veryHidden"
+        return True
+
+    def write_results(self, results: Results) -> None:
         from gknb.workbook.template import RESULT_HEADERS
 
-        ws = wb.create_sheet(RESULTS)
-        ws.append(["校验结果"])
-        ws.append(list(RESULT_HEADERS))
-    ws = wb[RESULTS]
-    if ws.max_row >= 3:
-        ws.delete_rows(3, ws.max_row)
-    ws.cell(1, 1).value = f"校验结果：{summary}"
-    for i, row in enumerate(result_rows(findings), start=3):
-        for j, value in enumerate(row, start=1):
-            ws.cell(i, j, value)
-        ws.cell(i, 10).alignment = Alignment(wrap_text=True, vertical="top")
-        f = findings[i - 3]
-        if not f.settled:
-            ws.cell(i, 2).fill = PatternFill("solid", fgColor=COLORS[f.severity.value])
-        if f.cell:
-            sheet, r, c = parse_address(f.cell)
-            link = ws.cell(i, 7)
-            target = wb[sheet].cell(r, c).coordinate if sheet in wb.sheetnames else ""
-            if target:
-                link.hyperlink = Hyperlink(
-                    ref=link.coordinate, location=f"{quote_sheet(sheet)}!{target}"
+        self.ensure_sheet(RESULTS, [["校验结果"], list(RESULT_HEADERS)])
+        ws = self.wb[RESULTS]
+        if ws.max_row >= RESULTS_FIRST.r1:
+            ws.delete_rows(RESULTS_FIRST.r1, ws.max_row)
+        self.write({(RESULTS, 1, 1): results.title})
+        first = RESULTS_FIRST.r1
+        self.write(
+            {
+                (RESULTS, first + i, j): value
+                for i, row in enumerate(results.rows)
+                for j, value in enumerate(row, start=1)
+            }
+        )
+        for i, (link, level) in enumerate(zip(results.links, results.levels, strict=True)):
+            ws.cell(first + i, 10).alignment = Alignment(wrap_text=True, vertical="top")
+            if level:
+                ws.cell(first + i, 2).fill = PatternFill("solid", fgColor=level)
+            if link is not None:
+                sheet, r, c = link
+                cell = ws.cell(first + i, 7)
+                cell.hyperlink = Hyperlink(
+                    ref=cell.coordinate, location=f"{quote_sheet(sheet)}!{a1(r, c)}"
                 )
-                link.font = Font(color="0563C1", underline="single")
+                cell.font = Font(color="0563C1", underline="single")
 
-
-def write_totals(wb: Workbook, locations: dict[Key, str], changes: list[TotalChange]) -> int:
-    written = 0
-    for ch in changes:
-        if not ch.changed:
-            continue
-        sheet, r, c = parse_address(locations[ch.key])
-        wb[sheet].cell(r, c).value = ch.new
-        written += 1
-    return written
+    def save(self) -> None:
+        refuse_if_open(self.out)
+        save_atomic(self.wb, self.out, backup=self.out.resolve() == self.path.resolve())
 
 
 # ---- files ---------------------------------------------------------------------------------
