@@ -13,14 +13,17 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     HINT = "hint"
+    UNREAD = "unread"  # part of a published report could not be read: not the report's fault
 
     @property
     def zh(self) -> str:
-        return {"error": "错误", "warning": "警告", "hint": "提示"}[self.value]
+        return {"error": "错误", "warning": "警告", "hint": "提示", "unread": "需人工核对"}[
+            self.value
+        ]
 
     @property
     def rank(self) -> int:
-        return {"error": 0, "warning": 1, "hint": 2}[self.value]
+        return {"error": 0, "warning": 1, "hint": 2, "unread": 3}[self.value]
 
 
 class Issue(StrEnum):
@@ -92,7 +95,7 @@ class Report:
     source: str = ""  # file the report was read from
     kind: str = "workbook"  # "workbook" or "report" (a published document)
     locations: dict[Key, str] = field(default_factory=dict)  # key -> "sheet!A1"
-    structure: list[Finding] = field(default_factory=list)  # R13 findings of the reader
+    structure: list[Finding] = field(default_factory=list)  # R13 and READ findings of the reader
     prior: Prior | None = None
     detected_version: str | None = None  # the version the content shows, if it says
     settlements: dict[str, str] = field(default_factory=dict)  # fingerprint -> reason (已核实)

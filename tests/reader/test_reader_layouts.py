@@ -139,7 +139,7 @@ def test_run_together_rows_read_by_arithmetic(name: str) -> None:
     src = SOURCES[name]
     got = read_text(L.text_layout(src, "runs"))
     fmt = src.format
-    reported = {f.row for f in got.structure if f.rule == "R13"}
+    reported = {f.row for f in got.structure if f.rule == "READ"}
     for block_id, groups, width in (("T3", 1, 7), ("T4", 3, 5)):
         block = fmt.block(block_id)
         for row in block.rows:

@@ -204,7 +204,7 @@ def test_r13_format_does_not_match_year():
 def test_catalogue_covers_every_rule_and_summary():
     ids = [r.id for r in RULES]
     assert ids == ["R1", "R2", "R3", "R4", "R5", "R5a", "R5b", "R6", "R7", "R8", "R9", "R10",
-                   "R11", "R12", "R13", "R14"]  # fmt: skip
+                   "R11", "R12", "R13", "R14", "READ"]  # fmt: skip
     report = report_with("2021", {("T3", "r1_open", "natural"): "abc"})
     assert summary_line(check(report)).startswith("错误 ")
 

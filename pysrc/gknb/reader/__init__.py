@@ -7,6 +7,7 @@ reading order) and read by one structural parser (`gknb.reader.parse`). Heavy li
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from gknb.errors import GknbError
@@ -59,39 +60,115 @@ def read_text(text: str, name: str = "报告", source: str = "") -> Report:
     return report
 
 
+_TAG = re.compile(
+    r"<\s*/?\s*(?:html|head|body|table|tbody|tr|td|th|p|div|span|br|h[1-6]|meta|font|strong)\b"
+    r"|<\\/|\\u003c|&lt;\s*(?:table|tr|td|p)\b",
+    re.IGNORECASE,
+)
+
+
+def sniff(head: bytes) -> str:
+    """What a file is, from its first bytes: pdf, zip (docx/xlsx), ole (old Office), rtf,
+    html (markup, also escaped into a script string or a text file) or text."""
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8", errors="replace")
+    return "html" if len(_TAG.findall(text)) >= 3 else "text"
+
+
+def _zip_kind(path: Path) -> str:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return ""
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return ""
+
+
 def read_report(path: Path) -> Report:
-    """A Report from a published report file; GknbError with one Chinese line if it is not one."""
+    """A Report from a published report file; GknbError with one Chinese line if it is not one.
+
+    The file is read by what it is, whatever its name says: a .txt holding a web page (even
+    with its quotes escaped as in a script string) is read as a web page, a .html holding plain
+    text as text, a PDF or Word file saved under another extension as such."""
     from gknb.reader.parse import parse_rows
 
     path = Path(path)
     suffix = path.suffix.lower()
     name = path.name
-    if suffix in TEXT_SUFFIXES:
-        return read_text(decode_text(_size(path, MAX_TEXT_BYTES), name), name, str(path))
-    if suffix in HTML_SUFFIXES:
-        from gknb.reader.from_html import html_rows
-
-        rows = html_rows(_size(path, MAX_TEXT_BYTES), name)
-    elif suffix == ".docx":
-        from gknb.reader.from_docx import docx_rows
-
-        _size(path, MAX_DOCX_BYTES)
-        rows = docx_rows(path)
-    elif suffix == ".pdf":
-        from gknb.reader.from_pdf import pdf_rows
-
-        _size(path, MAX_PDF_BYTES)
-        rows = pdf_rows(path)
-    elif suffix in (".doc", ".wps", ".rtf"):
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except FileNotFoundError:
+        raise GknbError(f"找不到文件 {path}。请检查文件名和路径。") from None
+    except IsADirectoryError:
+        raise GknbError(f"{path} 是文件夹，不是报告文件。") from None
+    except OSError as exc:
+        raise GknbError(f"无法读取 {path}：{exc.strerror}。") from None
+    kind = sniff(head)
+    if kind == "zip":
+        kind = _zip_kind(path) or ("docx" if suffix == ".docx" else "")
+        if kind == "xlsx":
+            raise GknbError(f"{name} 实际上是 Excel 工作簿。请把扩展名改为 .xlsx 后再试。")
+        if not kind:
+            raise GknbError(f"{name} 是压缩文件，不是 Word 报告。请解压后选择其中的报告文件。")
+    if kind in ("ole", "rtf") or (not head and suffix in (".doc", ".wps", ".rtf")):
         raise GknbError(f"{name} 是旧版 Word 格式。请在 Word 或 WPS 中另存为 .docx 后再试。")
-    else:
+    if kind == "text" and suffix not in TEXT_SUFFIXES and not _looks_like_text(head):
         raise GknbError(
             f"{name}：不支持的文件类型“{suffix or '无扩展名'}”。"
             f"请使用 .xlsx/.xlsm 工作簿，或 .docx、.html、.pdf、.txt 格式的报告。"
         )
+    if kind == "text":
+        return read_text(decode_text(_size(path, MAX_TEXT_BYTES), name), name, str(path))
+    if kind == "html":
+        from gknb.reader.from_html import html_rows
+
+        rows = html_rows(_size(path, MAX_TEXT_BYTES), name)
+    elif kind == "docx":
+        from gknb.reader.from_docx import docx_rows
+
+        _size(path, MAX_DOCX_BYTES)
+        rows = docx_rows(path)
+    else:
+        from gknb.reader.from_pdf import pdf_rows
+
+        _size(path, MAX_PDF_BYTES)
+        rows = pdf_rows(path)
     report = parse_rows(rows, name)
     report.source = str(path)
     return report
 
 
-__all__ = ["SUFFIXES", "decode_text", "read_report", "read_text"]
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # cut inside a character at the end of the sample
+            return True
+    try:
+        head.decode("gb18030")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+__all__ = ["SUFFIXES", "decode_text", "read_report", "read_text", "sniff"]

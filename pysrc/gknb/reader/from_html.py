@@ -32,6 +32,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`', re.S)
 _MARKUP = re.compile(r"<\s*(?:table|p|div|tr|td|br|span|h\d)\b", re.I)
 _ESCAPED = re.compile(r"\\u003c|\\x3c|<\\/|\\\"|&lt;\s*(?:table|p|tr|td)", re.I)
+_BARE_ESCAPES = re.compile(r'=\\"|<\\/|\\u003c', re.I)
 _T3_MARK = re.compile(r"勾稽关系|本年新收")
 MAX_DEPTH = 4  # markup unpacked from script strings inside script strings …
 
@@ -219,6 +220,10 @@ def parse(markup: str) -> Any:
 
 def html_rows(data: bytes, name: str = "报告") -> list[Row]:
     text = decode_html(data)
+    if "<script" not in text.lower() and _BARE_ESCAPES.search(text):
+        # markup saved with its string escapes (\" \/ \n), e.g. copied out of a script or a
+        # JSON response into a text file: undo them and read the markup
+        text = _unescape_js(text)
     root = parse(text)
     if root is None:
         raise GknbError(f"{name} 无法解析为网页。请用浏览器打开确认，或把正文复制为 .txt 再试。")

@@ -38,7 +38,7 @@ from gknb.reader.tables import (
 )
 from gknb.reader.tokens import Kind, Tok, tokenize
 from gknb.rules.common import row_label as row_label_of
-from gknb.rules.structure import structure_finding
+from gknb.rules.structure import reading_finding, structure_finding
 from gknb.text import fold
 from gknb.values import parse_value
 
@@ -272,6 +272,11 @@ class Parser:
                 f"{where}之后还有 {read.orphans} 个数字不属于任何一行（表格文字的次序可能被打乱），"
                 f"无法确定本行的数字，本行未读取。请对照原表核对，并在工作簿中逐格填写。"
             )
+        elif read.truncated:
+            message = (
+                f"{where}的数字连在一起（印作“{read.printed}”），可能的拆法太多，无法确定各格数值，"
+                f"本行未读取。请对照原表核对这一行，并在工作簿中逐格填写。"
+            )
         elif len(read.options) > 1:
             shown = "；".join(" / ".join(o) for o in read.options[:3])
             count = "50 种以上" if len(read.options) > 50 else f"{len(read.options)} 种"
@@ -286,7 +291,7 @@ class Parser:
                 f"（可能空格被省略、数字连在一起或多了一列），本行未读取。"
                 f"请对照原表核对这一行，并在工作簿中逐格填写。"
             )
-        return structure_finding(table, row, "", message, expected=width, found=read.printed)
+        return reading_finding(table, row, "", message, expected=width, found=read.printed)
 
     def read_t2(self, lo: int, hi: int, version: str) -> TableRead:
         result = TableRead()
@@ -515,7 +520,7 @@ def _collapse(table: str, findings: list[Finding], rows: int, read: int) -> list
     if read * 2 >= rows:
         return findings
     return [
-        structure_finding(
+        reading_finding(
             table, "", "",
             f"“{table}”只读到 {read} 行（共 {rows} 行）：表格文字的次序被打乱了（例如从 PDF "
             f"按版面分块提取的文字），各行的数字无法对应，本表未读取的行已留空。请改用 PDF 或 Word "

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from gknb.reader.split import Check, Piece, readings
+from gknb.reader.split import Check, Piece, search
 from gknb.reader.tokens import Kind, Tok, is_digits, is_sign
 from gknb.text import fold
 
@@ -219,6 +219,7 @@ class RowRead:
     options: list[tuple[str, ...]] = field(default_factory=list)  # readings that fit
     split: bool = False  # read by re-cutting run-together digits
     orphans: int = 0  # numbers after the row that belong to no row
+    truncated: bool = False  # too many ways to cut the digits to search through
 
 
 def _pieces(chosen: Sequence[Tok]) -> list[Piece]:
@@ -274,12 +275,22 @@ def read_row(toks: list[Tok], cand: Cand, width: int, check: Check | None) -> Ro
     if len(preferred) > width:  # "减 51" printed with a space: the sign belongs to the number
         preferred = _join_signs(preferred, len(preferred) - width)
     if len(preferred) == width:
-        return RowRead(preferred, printed)
+        framed = all(t.framed and len(t.parts) <= 1 for t in chosen)
+        if framed or check is None or check([_number(c) for c in preferred]):
+            return RowRead(preferred, printed)
+        # the spacing gives a reading the sums refute: it is the report's own mistake unless the
+        # spaces were stray and another cut of the same digits fits
+        found = search(pieces, width, _number, check)
+        if not found.readings and not found.truncated:
+            return RowRead(preferred, printed)
+        return RowRead(
+            None, printed, [tuple(preferred), *found.readings], truncated=found.truncated
+        )
     if width == 1 and len({p for p in preferred if p}) == 1:
         return RowRead([next(p for p in preferred if p)], printed)  # a spanned cell repeated
     if check is None and any(p.digits and p.text.strip("0") for p in pieces):
         return RowRead(None, printed)  # no arithmetic to confirm a cut: never guess
-    options, _ = readings(pieces, width, _number, check)
-    if len(options) == 1:
-        return RowRead(list(options[0]), printed, options, split=True)
-    return RowRead(None, printed, options)
+    found = search(pieces, width, _number, check)
+    if len(found.readings) == 1 and not found.truncated:
+        return RowRead(list(found.readings[0]), printed, found.readings, split=True)
+    return RowRead(None, printed, found.readings, truncated=found.truncated)

@@ -75,6 +75,7 @@ class Tok:
     folded: str
     kind: Kind
     parts: tuple[str, ...] = ()  # value atoms (VALUE only); () for a blank cell
+    framed: bool = False  # a cell of a real table (markup, Word, PDF ruling, tabs, pipes)
 
     @property
     def empty(self) -> bool:
@@ -97,7 +98,7 @@ def tokenize(rows: list[Row]) -> list[Tok]:
         for c, cell in enumerate(row.cells):
             text = cell.strip().strip("\u3000").strip()
             kind, parts = classify(text)
-            toks.append(Tok(len(toks), r, c, text, fold(text), kind, parts))
+            toks.append(Tok(len(toks), r, c, text, fold(text), kind, parts, row.table))
     return toks
 
 

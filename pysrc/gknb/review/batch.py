@@ -30,7 +30,14 @@ from gknb.review.progress import Progress
 from gknb.review.rollup import Link, Unit, read_plan, resolve
 from gknb.review.rollup import findings as rollup_findings
 from gknb.review.run import FileResult, Runner, Task, collect, default_jobs
-from gknb.review.summary import STATUS_ERRORS, STATUS_UNREADABLE, Entry, iter_lines, write_summary
+from gknb.review.summary import (
+    STATUS_CHECK,
+    STATUS_ERRORS,
+    STATUS_UNREADABLE,
+    Entry,
+    iter_lines,
+    write_summary,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -132,6 +139,7 @@ def _entry(result: FileResult, display: str, offset: int) -> Entry:
         reader=result.reader,
         counts=result.counts,
         has_errors=result.has_errors,
+        unread=result.unread,
         offset=offset,
         skipped=result.skipped,
     )
@@ -297,9 +305,11 @@ def summary_lines(outcome: Outcome) -> list[str]:
     n = len(outcome.entries)
     bad = outcome.count(STATUS_ERRORS)
     unreadable = outcome.count(STATUS_UNREADABLE)
+    partial = outcome.count(STATUS_CHECK)
     lines = [
-        f"已校验 {n} 个文件：通过 {n - bad - unreadable} 份，有错误 {bad} 份，"
-        f"无法读取 {unreadable} 份（用时 {outcome.seconds:.1f} 秒）。"
+        f"已校验 {n} 个文件：通过 {n - bad - unreadable - partial} 份，有错误 {bad} 份，"
+        + (f"部分无法读取、需人工核对 {partial} 份，" if partial else "")
+        + f"无法读取 {unreadable} 份（用时 {outcome.seconds:.1f} 秒）。"
     ]
     if outcome.rechecked:
         lines.append(f"其中 {outcome.rechecked} 份报告与同一机关上一年度的报告做了跨年度校验。")

@@ -58,6 +58,7 @@ class FileResult(NamedTuple):
     reader: str = ""  # "calamine", "openpyxl（reason）" or "reader"
     counts: tuple[int, int, int] = (0, 0, 0)  # open errors, warnings, hints
     has_errors: bool = False
+    unread: int = 0  # parts of a published report that could not be read (not errors)
     findings: tuple[dict[str, Any], ...] = ()  # Finding.as_json() each
     values: tuple[int | float | None, ...] = ()  # every number, in format.keys() order
     prior: dict[str, Any] | None = None  # this report as last year's figures for the next year
@@ -209,6 +210,7 @@ def _check_one(task: Task) -> FileResult:
         reader=reader,
         counts=(c[Severity.ERROR], c[Severity.WARNING], c[Severity.HINT]),
         has_errors=any(f.severity == "error" for f in findings),
+        unread=c[Severity.UNREAD],
         findings=tuple(f.as_json() for f in findings),
         values=tuple(report.value(k) for k in report.format.keys()),
         prior={

@@ -17,10 +17,13 @@ from typing import Any
 from gknb.formats import FORMATS, Key
 
 STATUS_OK, STATUS_ERRORS, STATUS_UNREADABLE = "通过", "有错误", "无法读取"
-STATUS_RANK = {STATUS_UNREADABLE: 0, STATUS_ERRORS: 1, STATUS_OK: 2}
-STATUS_FILL = {STATUS_UNREADABLE: "D9D9D9", STATUS_ERRORS: "FFC7CE", STATUS_OK: "C6EFCE"}
-SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "hint": "DDEBF7"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "hint": "提示"}
+STATUS_CHECK = "需人工核对"  # read, no errors, but some part could not be read
+STATUS_RANK = {STATUS_UNREADABLE: 0, STATUS_ERRORS: 1, STATUS_CHECK: 2, STATUS_OK: 3}
+STATUS_FILL = {
+    STATUS_UNREADABLE: "D9D9D9", STATUS_ERRORS: "FFC7CE", STATUS_CHECK: "E4DFEC", STATUS_OK: "C6EFCE",
+}  # fmt: skip
+SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "hint": "DDEBF7", "unread": "E4DFEC"}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "hint": "提示", "unread": "需人工核对"}
 HEADER_FILL = "D9E1F2"
 
 OVERVIEW_COLUMNS = ("文件", "机关", "年度", "格式", "错误", "警告", "提示", "状态", "说明")
@@ -48,6 +51,7 @@ class Entry:
     reader: str = ""
     counts: tuple[int, int, int] = (0, 0, 0)
     has_errors: bool = False
+    unread: int = 0  # parts that could not be read: not errors, but to check by hand
     notes: list[str] = field(default_factory=list)
     offset: int = -1  # where its findings and figures are in the spool
     skipped: bool = False  # a summary workbook an earlier review wrote: not a report
@@ -56,7 +60,9 @@ class Entry:
     def status(self) -> str:
         if self.error is not None:
             return STATUS_UNREADABLE
-        return STATUS_ERRORS if self.has_errors else STATUS_OK
+        if self.has_errors:
+            return STATUS_ERRORS
+        return STATUS_CHECK if self.unread else STATUS_OK
 
 
 # ---- 数据: one column per number cell of either format -------------------------------------
@@ -152,7 +158,11 @@ def overview_row(e: Entry) -> list[Any]:
         e.counts[1],
         e.counts[2],
         e.status,
-        "；".join(([e.error] if e.error else []) + e.notes),
+        "；".join(
+            ([e.error] if e.error else [])
+            + ([f"{e.unread} 处无法读取，需对照原件人工核对（不计为错误）"] if e.unread else [])
+            + e.notes
+        ),
     ]
 
 

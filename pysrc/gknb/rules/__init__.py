@@ -1,4 +1,5 @@
-"""The rule catalogue (R1–R13) and the checker that runs it.
+"""The rule catalogue (R1–R14, and READ for parts of a published report that could not be
+read) and the checker that runs it.
 
 The catalogue is data: `gknb rules`, the README and the review workbook's 规则说明 sheet are
 generated from it, so the documentation cannot drift from what the checker does.
@@ -12,8 +13,9 @@ from dataclasses import dataclass, replace
 
 from gknb.model import Finding, Report, Severity
 from gknb.rules import arithmetic, cells, crossyear, narrative, structure, table2
+from gknb.rules.structure import READING
 
-E, W, H = Severity.ERROR, Severity.WARNING, Severity.HINT
+E, W, H, U = Severity.ERROR, Severity.WARNING, Severity.HINT, Severity.UNREAD
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ RULES: tuple[Rule, ...] = (
          "（如省里加的行、小计列）", "2025年度报告应使用2021版格式……"),
     Rule("R14", W, "汇总不少于下级之和", "gknb review --rollup：上级机关汇总报告的本年新收申请数"
          "（各列）和复议、诉讼总计不少于其下级单位报告之和", "汇总报告的「本年新收」「总计」为 20，少于下级单位之和 25……"),
+    Rule(READING, U, "无法读取", "已发布报告中读不出或不能唯一确定的部分（数字连在一起有多种拆法、"
+         "表格文字次序打乱、数字对不上列）：不是报告的错误，不计入错误数，需对照原件人工核对",
+         "「二、上年结转政府信息公开申请数量」一行的数字连在一起（印作“1100012”）……本行未读取……"),
 )  # fmt: skip
 
 RULE_BY_ID = {r.id: r for r in RULES}
@@ -118,5 +123,7 @@ def summary_line(findings: Iterable[Finding]) -> str:
     findings = list(findings)
     c = counts(findings)
     line = f"错误 {c[E]} 处，警告 {c[W]} 处，提示 {c[H]} 处"
+    if c[U]:
+        line += f"；另有 {c[U]} 处无法读取，需人工核对（不计为错误）"
     settled = sum(1 for f in findings if f.settled)
     return line + (f"，已核实 {settled} 处" if settled else "")

@@ -1,4 +1,9 @@
-"""R13: the report has the structure of the format its year requires."""
+"""R13: the report has the structure of the format its year requires.
+
+READ is its counterpart for published reports: a part the reader could not read (digits run
+together with several readings, table text out of order). That is the reader's limit, not the
+report's fault: it is never an error, and reviewers see it as 无法读取/需人工核对.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,24 @@ def structure_finding(table: str, row: str, column: str, message: str, **kw) -> 
         row=row,
         column=column,
         cell=kw.get("cell"),
+        expected=kw.get("expected"),
+        found=kw.get("found"),
+        message=message,
+    )
+
+
+READING = "READ"
+
+
+def reading_finding(table: str, row: str, column: str, message: str, **kw) -> Finding:
+    """A part of a published report that could not be read (not a fault of the report)."""
+    return Finding(
+        rule=READING,
+        severity=Severity.UNREAD,
+        table=table,
+        row=row,
+        column=column,
+        cell=None,
         expected=kw.get("expected"),
         found=kw.get("found"),
         message=message,

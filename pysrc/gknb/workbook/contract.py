@@ -31,7 +31,7 @@ GRID_TOP = 3  # first sheet row of a table grid (row 1: title, row 2: how to fil
 GRID_LEFT = 1
 
 MARK_PREFIX = "【年报助手】"
-COLORS = {"error": "FFC7CE", "warning": "FFEB9C", "hint": "DDEBF7"}
+COLORS = {"error": "FFC7CE", "warning": "FFEB9C", "hint": "DDEBF7", "unread": "E4DFEC"}
 
 
 @dataclass(frozen=True)
