@@ -50,8 +50,10 @@ def soffice():
 
 
 @pytest.fixture
-def render_pdf(soffice, tmp_path_factory):
-    def render(docx: Path) -> Path:
+def render_pdfs(soffice, tmp_path_factory):
+    """Render .docx files to PDF with LibreOffice in one run; the PDFs in the same order."""
+
+    def render(docxs: list[Path]) -> list[Path]:
         work = tmp_path_factory.mktemp("render")
         conf = work / "fonts.conf"
         aliases = "\n  ".join(
@@ -60,8 +62,11 @@ def render_pdf(soffice, tmp_path_factory):
         )
         conf.write_text(FONTS_CONF.format(aliases=aliases), encoding="utf-8")
         env = dict(os.environ, FONTCONFIG_FILE=str(conf), HOME=str(work))
-        src = work / "report.docx"
-        shutil.copy(docx, src)
+        sources = []
+        for i, docx in enumerate(docxs):
+            src = work / f"report{i}.docx"
+            shutil.copy(docx, src)
+            sources.append(src)
         subprocess.run(
             [
                 soffice,
@@ -71,16 +76,25 @@ def render_pdf(soffice, tmp_path_factory):
                 "pdf",
                 "--outdir",
                 str(work),
-                str(src),
+                *map(str, sources),
             ],
             check=True,
             capture_output=True,
-            timeout=180,
+            timeout=300,
             env=env,
         )
-        pdf = work / "report.pdf"
-        assert pdf.exists(), "LibreOffice 没有生成 PDF"
-        return pdf
+        pdfs = [src.with_suffix(".pdf") for src in sources]
+        for pdf in pdfs:
+            assert pdf.exists(), "LibreOffice 没有生成 PDF"
+        return pdfs
+
+    return render
+
+
+@pytest.fixture
+def render_pdf(render_pdfs):
+    def render(docx: Path) -> Path:
+        return render_pdfs([docx])[0]
 
     return render
 

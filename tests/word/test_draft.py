@@ -80,6 +80,9 @@ def test_text_kept_byte_for_byte_and_tables_replaced(make_book, make_draft, vers
         }
         for c in g.number_cells():
             assert cells[(c.row, c.col)].text == report_text(report, fmt, c.key)
+        # whatever language the draft's styles say, the tables' text is Simplified Chinese
+        langs = [r.find(f"{w('rPr')}/{w('lang')}") for r in tbl.iter(w("r"))]
+        assert langs and all(x is not None and x.get(w("eastAsia")) == "zh-CN" for x in langs)
 
 
 def test_other_parts_of_the_draft_copied_unchanged(make_book, make_draft):

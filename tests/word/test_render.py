@@ -75,3 +75,40 @@ def test_2019_report_splits_table_three_with_its_header_repeated(make_book, set_
     for page in texts[1:3]:
         assert "申请人情况" in page and "法人或其他组织" in page
     assert "四、结转下年度继续办理" in texts[2]
+
+
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_table_three_never_leaves_its_last_or_first_rows_alone(
+    version, make_book, set_meta, render_pdfs
+):
+    """Table 三 breaks wherever the text before it ends: over a range of lengths of 三's
+    说明文字 (one line more each time, a full cycle of break points), the page it continues on
+    holds its header and at least its last three rows, and it starts with at least two."""
+    from gknb.formats import FORMATS
+
+    labels = [r.label[:6] for r in FORMATS[version].block("T3").rows]
+    docxs = []
+    for i, chars in enumerate(range(308, 672, 28)):
+        book = make_book(version, name=f"b{i}.xlsx")
+        set_meta(
+            book,
+            GK_TEXT_1="总体情况。" * 60,
+            GK_TEXT_3="说" * chars,
+            GK_TEXT_5="问题。" * 20,
+            GK_DATE="2021年1月25日",
+        )
+        docxs.append(export_workbook(book, out=book.with_suffix(".docx")))
+    split = 0
+    for pdf in render_pdfs(docxs):
+        texts = ["".join(w["text"] for w in words) for _, _, words, _ in _pages(pdf)]
+        first = next(i for i, t in enumerate(texts) if "申请人情况" in t)
+        last = next(i for i, t in enumerate(texts) if "四、结转下年度继续办理" in t)
+        if first == last:
+            continue
+        split += 1
+        assert last == first + 1
+        starts = [label for label in labels if label in texts[first]]
+        ends = [label for label in labels if label in texts[last]]
+        assert len(starts) >= 2, (pdf, starts)
+        assert len(ends) >= 3 and "申请人情况" in texts[last], (pdf, ends)
+    assert split >= 8  # the range really moves the break through the table

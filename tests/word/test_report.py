@@ -74,6 +74,8 @@ def test_every_run_and_style_names_its_east_asian_font(book):
                 runs += 1
                 fonts = r.find(f"{w('rPr')}/{w('rFonts')}")
                 assert fonts is not None, name
+                lang = r.find(f"{w('rPr')}/{w('lang')}")
+                assert lang is not None and lang.get(w("eastAsia")) == "zh-CN", name
                 for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
                     assert fonts.get(w(slot)) in allowed, (name, slot, fonts.attrib)
     assert runs > 100
@@ -81,6 +83,8 @@ def test_every_run_and_style_names_its_east_asian_font(book):
     for s in styles.iter(w("style")):
         fonts = s.find(f"{w('rPr')}/{w('rFonts')}")
         assert fonts is not None and fonts.get(w("eastAsia")) in allowed, s.get(w("styleId"))
+        lang = s.find(f"{w('rPr')}/{w('lang')}")  # Simplified Chinese glyphs in any renderer
+        assert lang is not None and lang.get(w("eastAsia")) == "zh-CN", s.get(w("styleId"))
     defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
     assert defaults.find(w("rFonts")).get(w("eastAsia")) == "仿宋_GB2312"
     assert defaults.find(w("lang")).get(w("eastAsia")) == "zh-CN"

@@ -7,11 +7,9 @@ engine reports under R1–R4 — two independent implementations of the same equ
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -176,27 +174,10 @@ class _Painted(HTMLParser):
             self._sheet = data
 
 
-def _soffice() -> str:
-    exe = shutil.which("soffice")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI 中必须安装 LibreOffice（soffice），见 .ci/run")
-        pytest.skip("soffice 未安装（CI 中会安装）")
-    return exe
-
-
-def _painted(books: list[Path], work: Path) -> dict[Path, set[str]]:
+def _painted(convert, books: list[Path]) -> dict[Path, set[str]]:
     """Recalculate each workbook in LibreOffice; the addresses its conditional formats paint."""
-    out = work / "html"
-    subprocess.run(
-        [_soffice(), f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-         "--convert-to", "html", "--outdir", str(out), *map(str, books)],
-        check=True, capture_output=True, timeout=300, env=dict(os.environ, HOME=str(work)),
-    )  # fmt: skip
     result = {}
-    for book in books:
-        html = out / (book.stem + ".html")
-        assert html.exists(), f"LibreOffice did not convert {book.name}"
+    for book, html in zip(books, convert(books, "html"), strict=True):
         parser = _Painted()
         parser.feed(html.read_text("utf-8", errors="replace"))
         result[book] = {
@@ -232,7 +213,9 @@ def _arithmetic_keys(fmt: Format) -> list[Key]:
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_libreoffice_paints_exactly_the_inconsistent_totals(version: str, tmp_path: Path) -> None:
+def test_libreoffice_paints_exactly_the_inconsistent_totals(
+    version: str, tmp_path: Path, convert
+) -> None:
     fmt = FORMATS[version]
     loc = template_locations(fmt)
     rng = random.Random(int(version))
@@ -260,7 +243,7 @@ def test_libreoffice_paints_exactly_the_inconsistent_totals(version: str, tmp_pa
     values[("T4", "all", "la_total")] = int(base[("T4", "all", "la_total")]) + 2
     books[_book(tmp_path / "text.xlsx", version, values)] = {loc[("T4", "all", "la_total")]}
 
-    painted = _painted(list(books), tmp_path)
+    painted = _painted(convert, list(books))
     for book, expected in books.items():
         if expected is None:
             expected = _engine(book)
@@ -268,7 +251,7 @@ def test_libreoffice_paints_exactly_the_inconsistent_totals(version: str, tmp_pa
         assert painted[book] == expected, book.name
 
 
-def test_libreoffice_paints_after_mark_fill_and_clear(tmp_path: Path) -> None:
+def test_libreoffice_paints_after_mark_fill_and_clear(tmp_path: Path, convert) -> None:
     """Marked, filled and cleared workbooks (openpyxl round trips) keep working live checks;
     a mark's own red fill is not mistaken for one (the live check also reddens the text)."""
     fmt = FORMATS["2021"]
@@ -289,7 +272,7 @@ def test_libreoffice_paints_after_mark_fill_and_clear(tmp_path: Path) -> None:
         stage = tmp_path / f"{name}.xlsx"
         shutil.copy(book, stage)
         stages.append(stage)
-    painted = _painted(stages, tmp_path)
+    painted = _painted(convert, stages)
     marked, filled, cleared = stages
     assert painted[marked] == _engine(marked) and len(painted[marked]) >= 4
     # 填充合计 repairs the totals; the column identity R1 still fails where an input is off

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from gknb.word.ooxml import W_DECL, attr, half_points, rfonts, twips
+from gknb.word.ooxml import LANG, W_DECL, attr, half_points, rfonts, twips
 from gknb.word.style import (
     ALT_NAMES,
     BODY_LINE,
@@ -101,7 +101,7 @@ def _document() -> str:
 
 def _rpr(font: str, size: float) -> str:
     hp = half_points(size)
-    return f'<w:rPr>{rfonts(font)}<w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/></w:rPr>'
+    return f'<w:rPr>{rfonts(font)}<w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>{LANG}</w:rPr>'
 
 
 def _exact(line_pt: float) -> str:
@@ -149,8 +149,7 @@ def styles_xml(style: WordStyle) -> str:
         "<w:docDefaults><w:rPrDefault><w:rPr>"
         f'{rfonts(body)}<w:kern w:val="2"/>'
         f'<w:sz w:val="{half_points(size)}"/><w:szCs w:val="{half_points(size)}"/>'
-        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
-        "</w:rPr></w:rPrDefault>"
+        f"{LANG}</w:rPr></w:rPrDefault>"
         '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr>'
         "</w:pPrDefault></w:docDefaults>"
     )

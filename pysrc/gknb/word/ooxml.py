@@ -56,14 +56,17 @@ def rfonts(font: str) -> str:
     return f'<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}" w:hint="eastAsia"/>'
 
 
+LANG = '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+"""Simplified Chinese for East-Asian text, so any renderer picks Chinese (not Japanese) glyphs."""
+
+
 def rpr(font: str, size: float, bold: bool = False) -> str:
     """Run properties in schema order: rFonts, b, bCs, kern, sz, szCs, lang."""
     b = "<w:b/><w:bCs/>" if bold else ""
     hp = half_points(size)
     return (
         f'<w:rPr>{rfonts(font)}{b}<w:kern w:val="0"/>'
-        f'<w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>'
-        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
+        f'<w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>{LANG}</w:rPr>'
     )
 
 

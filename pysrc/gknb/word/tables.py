@@ -31,6 +31,14 @@ class TableSpec:
     size: float  # font size (pt)
     row_mm: float  # minimum row height
     keep_together: bool  # short tables move to the next page whole instead of splitting
+    keep_last: int = 0  # a long table's final rows stay together (none left alone on a page)
+
+    def keeps_with_next(self, row: int, n_rows: int, header_rows: int) -> bool:
+        """Whether the row's paragraphs keep with the next row: every row of a short table,
+        the header with the first two rows of a long one, and its last rows together."""
+        if row >= n_rows - 1:
+            return False
+        return self.keep_together or row <= header_rows or row >= n_rows - self.keep_last
 
 
 def spec(table: str, n_cols: int) -> TableSpec:
@@ -38,7 +46,7 @@ def spec(table: str, n_cols: int) -> TableSpec:
         return TableSpec((45.0, *(37.0,) * (n_cols - 1)), SIZE_S4, 7.0, True)
     if table == "T3":
         # 三、本年度办理结果 (vertical) | （三）… group | item label | 7 applicant columns
-        return TableSpec((9.0, 21.0, 56.0, *(10.0,) * (n_cols - 3)), SIZE_5, 6.0, False)
+        return TableSpec((9.0, 21.0, 56.0, *(10.0,) * (n_cols - 3)), SIZE_5, 6.0, False, 3)
     # table 四: 15 equal columns fit the portrait 版心 at 五号 with narrow cell margins
     return TableSpec(tuple(TEXT_WIDTH_MM / n_cols for _ in range(n_cols)), SIZE_5, 6.0, True)
 
@@ -146,7 +154,7 @@ def table_xml(
                     covered[(r, col)] = c
     rows = []
     for r in range(g.n_rows):
-        keep = sp.keep_together and r < g.n_rows - 1
+        keep = sp.keeps_with_next(r, g.n_rows, g.header_rows)
         tcs = []
         col = 0
         while col < g.n_cols:

@@ -10,6 +10,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gknb import __version__
@@ -162,12 +163,31 @@ def _table_sheet(ws: Worksheet, fmt: Format, table: str) -> None:
         ws.row_dimensions[GRID_TOP + 2].height = 30
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
-    # printable on A4: one page wide
+    last_row, last_col = GRID_TOP + g.n_rows - 1, GRID_LEFT + g.n_cols - 1
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
+    ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[2].height = 28 if table == "T2" else 15
+    titles = f"{GRID_TOP}:{GRID_TOP + g.header_rows - 1}" if g.header_rows else None
+    # table 三 on one landscape page: no row of it is ever left alone on a page of its own
+    _print_setup(ws, landscape=table != "T2", one_page=table == "T3", title_rows=titles)
+    ws.print_area = f"A1:{a1(last_row, last_col)}"
+
+
+def _print_setup(
+    ws: Worksheet, landscape: bool, one_page: bool = False, title_rows: str | None = None
+) -> None:
+    """A4, one page wide (one page tall too if asked), centred, header rows repeated on every
+    page and "sheet name 第 n 页，共 m 页" in the footer."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait" if table == "T2" else "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{GRID_TOP}:{GRID_TOP + g.header_rows - 1}" if g.header_rows else None
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.oddFooter.center.text = "&A　第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def _live_checks(wb: Workbook, fmt: Format) -> None:
@@ -235,6 +255,7 @@ def _readme(ws: Worksheet, fmt: Format) -> None:
         elif text.startswith("灰色"):
             ws.cell(i, 1).fill = TOTAL_FILL
     ws.column_dimensions["A"].width = 110
+    _print_setup(ws, landscape=True)
 
 
 def _cover(ws: Worksheet, fmt: Format, agency: str, year: int | None) -> None:
@@ -256,6 +277,7 @@ def _cover(ws: Worksheet, fmt: Format, agency: str, year: int | None) -> None:
     ws.column_dimensions["B"].width = 22
     ws.column_dimensions["C"].width = 50
     ws.column_dimensions["D"].width = 50
+    _print_setup(ws, landscape=True)
 
 
 def _body(ws: Worksheet) -> None:
@@ -272,6 +294,7 @@ def _body(ws: Worksheet) -> None:
         ws.row_dimensions[row].height = 160
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 110
+    _print_setup(ws, landscape=True)
 
 
 def _prior(ws: Worksheet, fmt: Format) -> None:
@@ -292,6 +315,7 @@ def _prior(ws: Worksheet, fmt: Format) -> None:
     ws.column_dimensions["B"].width = 34
     for i in range(7):
         ws.column_dimensions[chr(67 + i)].width = 12
+    _print_setup(ws, landscape=True)
 
 
 def _results(ws: Worksheet) -> None:
@@ -306,6 +330,7 @@ def _results(ws: Worksheet) -> None:
         ws.column_dimensions[letter].width = width
     ws.column_dimensions["L"].hidden = True
     ws.freeze_panes = "A3"
+    _print_setup(ws, landscape=True, title_rows="2:2")
 
 
 def write_values(wb: Workbook, fmt: Format, values: Mapping[Key, object]) -> int:
