@@ -27,13 +27,34 @@ def is_workbook(path: Path) -> bool:
 
 
 def read_workbook(path: Path) -> Report:
+    """The Report of a workbook, by the reader contract (`gknb.workbook.package`): damage in a
+    part that holds no table data is a warning, whichever library minds it."""
+    from gknb.workbook.package import damage_warning
     from gknb.workbook.reader import read_book
-    from gknb.workbook.xlsx import OpenpyxlSource, open_workbook
+    from gknb.workbook.xlsx import OpenpyxlSource, _sniff, open_workbook
 
-    wb = open_workbook(path, data_only=True)
+    damaged = _sniff(path)
+    try:
+        wb = open_workbook(path, data_only=True, sniffed=True)
+    except GknbError as refused:
+        # openpyxl refuses damage the contract tolerates: the tables are read by the calamine
+        # reader, which gives the same Report wherever it reads at all
+        from gknb.workbook.calamine import read_exact
+
+        try:
+            report = read_exact(path)
+        except Exception:
+            raise refused from None
+        if damaged:
+            report.structure.append(damage_warning(path, damaged))
+        return report
     if not any(name.startswith("GK_") for name in wb.defined_names):
-        return read_foreign_workbook(wb, path)
-    return read_book(OpenpyxlSource(wb), str(path))
+        report = read_foreign_workbook(wb, path)
+    else:
+        report = read_book(OpenpyxlSource(wb), str(path))
+    if damaged:
+        report.structure.append(damage_warning(path, damaged))
+    return report
 
 
 def read_foreign_workbook(wb: Workbook, path: Path) -> Report:

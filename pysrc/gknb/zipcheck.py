@@ -106,8 +106,10 @@ def _supported(info: zipfile.ZipInfo, label: str, kind: Kind) -> None:
         raise GknbError(
             f"{label} 已加密（设置了打开密码），无法读取。请在 {kind.app} 中取消密码后另存再试。"
         )
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or (
-        info.extract_version > zipfile.MAX_EXTRACT_VERSION
+    if (
+        info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        or info.extract_version > zipfile.MAX_EXTRACT_VERSION
+        or info.flag_bits & 0x60  # patched data, strong encryption
     ):
         raise GknbError(_unsupported(label, kind))
 
@@ -152,7 +154,11 @@ def _inflate(
     fields = _LOCAL_HEADER.unpack(header)
     if fields[0] != _LOCAL_SIGNATURE:
         raise damaged
-    fp.seek(fields[10] + fields[11], 1)  # the local name and extra field
+    local_name = fp.read(fields[10])
+    encoding = "utf-8" if fields[2] & 0x800 else "cp437"
+    if local_name.decode(encoding, "replace") != info.orig_filename:
+        raise damaged  # zipfile refuses a member whose two names differ
+    fp.seek(fields[11], 1)  # the extra field
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     left = info.compress_size
     size = crc = 0

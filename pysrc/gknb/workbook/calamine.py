@@ -348,18 +348,29 @@ def read_workbook(path: Path) -> tuple[Report, str]:
 
     Returns the report and which reader produced it ("calamine", or "openpyxl" with the reason)."""
     from gknb import service
-    from gknb.workbook.reader import read_book
+    from gknb.workbook.package import damage_warning
     from gknb.workbook.xlsx import _sniff
 
-    _sniff(path)  # the same messages as openpyxl's path for files that are not workbooks
+    damaged = _sniff(path)  # the same messages and the same contract as openpyxl's path
     try:
-        with open_source(path) as src:
-            if not src.from_template:  # the agency's own layout: read by labels
-                return service.read_workbook(path), "openpyxl（非模板工作簿）"
-            return read_book(src, str(path)), "calamine"
+        report = read_exact(path)
     except Exception as exc:  # anything calamine cannot do exactly: the reference reader decides
         reason = str(exc) or type(exc).__name__
         return service.read_workbook(path), f"openpyxl（{reason}）"
+    if damaged:
+        report.structure.append(damage_warning(path, damaged))
+    return report, "calamine"
 
 
-__all__ = ["CalamineSource", "Unsupported", "read_workbook"]
+def read_exact(path: Path) -> Report:
+    """A template workbook read with calamine, exactly as openpyxl would read it; raises
+    (Unsupported or whatever calamine raises) where it cannot. No sniffing, no warnings."""
+    from gknb.workbook.reader import read_book
+
+    with open_source(path) as src:
+        if not src.from_template:
+            raise Unsupported("非模板工作簿")
+        return read_book(src, str(path))
+
+
+__all__ = ["CalamineSource", "Unsupported", "read_exact", "read_workbook"]

@@ -28,6 +28,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from gknb import zipcheck
 from gknb.errors import FileLocked, GknbError
 from gknb.files import owner_lock
+from gknb.workbook import package
 from gknb.workbook.book import Cell, ColorSpec, Fill, Results
 from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
 from gknb.workbook.reader import NameError_
@@ -40,7 +41,9 @@ def refuse_if_open(path: Path) -> None:
         raise FileLocked(f"{path.name} 正在 Excel 中打开，请先保存并关闭它，再运行本命令。")
 
 
-def _sniff(path: Path) -> None:
+def _sniff(path: Path) -> list[str]:
+    """Refuse what is not a readable workbook, with one Chinese sentence; returns the damaged
+    parts that hold no table data (`package.inspect`: the same for every reader)."""
     if not path.exists():
         raise GknbError(f"找不到文件：{path}")
     if path.is_dir():
@@ -61,11 +64,14 @@ def _sniff(path: Path) -> None:
         raise GknbError(f"{path.name} 是 Word 文件，不是 Excel 工作簿，请检查文件扩展名。")
     if "xl/workbook.xml" not in names:
         raise GknbError(f"{path.name} 不是 Excel 工作簿（缺少 xl/workbook.xml）。")
+    return package.inspect(path)
 
 
-def open_workbook(path: Path, data_only: bool = False) -> Workbook:
-    """Load a workbook; data_only=True gives the values Excel last calculated (for reading)."""
-    _sniff(path)
+def open_workbook(path: Path, data_only: bool = False, sniffed: bool = False) -> Workbook:
+    """Load a workbook; data_only=True gives the values Excel last calculated (for reading).
+    sniffed=True: the caller has already run `_sniff`."""
+    if not sniffed:
+        _sniff(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
