@@ -1,5 +1,6 @@
-"""Property tests: consistent reports pass; changing any single input cell breaks the expected
-rule, and the finding names that cell."""
+"""Property tests: consistent reports pass; changing any single input cell gives one error that
+names that cell (table 三: the row's and the column's sums agree on it), or for table 四, whose
+groups are one sum each, the group's total."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,15 +12,13 @@ from gknb.synth import consistent_report
 from gknb.values import parse_value
 
 
-def expected_rules(key) -> set[str]:
+def expected(key) -> tuple[str, tuple[str, str, str], bool]:
+    """(rule, cell named, named as the likely one) for one changed input cell."""
     block, row, _col = key
     if block == "T4":
-        return {"R4"}
-    if block == "T3":
-        if row in ("new", "carry_in", "carry_out"):
-            return {"R1", "R3"}
-        return {"R2", "R3"}
-    return set()
+        part = key[2].split("_")[0]
+        return "R4", ("T4", "all", f"{part}_total"), False
+    return ("R1" if row in ("new", "carry_in", "carry_out") else "R2"), key, True
 
 
 T3_T4_INPUTS = {v: [k for k in f.input_keys() if k[0] in ("T3", "T4")] for v, f in FORMATS.items()}
@@ -38,8 +37,11 @@ def test_single_input_change_fires_expected_rule_on_that_cell(version, seed, dat
     delta = data.draw(st.integers(1, 50))
     report.cells[key] = parse_value(report.value(key) + delta)
     findings = [f for f in check(report) if f.severity == Severity.ERROR]
-    fired = {f.rule for f in findings if key in f.keys}
-    assert fired == expected_rules(key)
+    assert [(f.rule, f.keys[0], f.suspect) for f in findings] == [expected(key)]
+    assert key in findings[0].keys
+    if findings[0].suspect:
+        now = report.value(key)
+        assert (findings[0].expected, findings[0].found) == (now - delta, now)
 
 
 @settings(max_examples=60, deadline=None)

@@ -41,7 +41,7 @@ def print_findings(findings: list[Finding]) -> None:
             _more_blanks(blanks)
             table, blanks = f.table, 0
             _out(f"【{table}】")
-        if f.rule == "R5a" and not f.settled:
+        if f.rule == "R5a" and not f.settled and len(f.keys) <= 1:  # one blank cell each
             blanks += 1
             if blanks > BLANKS_SHOWN:
                 continue

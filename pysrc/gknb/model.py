@@ -26,6 +26,13 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "hint": 2, "unread": 3}[self.value]
 
 
+class ReportKind(StrEnum):
+    """Where a report's figures come from: a workbook's cells, or a published document."""
+
+    WORKBOOK = "workbook"
+    REPORT = "report"
+
+
 class Issue(StrEnum):
     """What value parsing found wrong with one cell (None when the cell is clean)."""
 
@@ -56,6 +63,7 @@ class Finding:
     keys: tuple[Key, ...] = ()  # every number cell involved, the marked one first
     fingerprint: str = ""  # rule + cells + their values: a settlement holds while it matches
     settled: str | None = None  # the reason a person gave when marking it 已核实
+    suspect: bool = False  # the one cell that explains broken sums (疑似), listed first
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +76,7 @@ class Finding:
             "expected": self.expected,
             "found": self.found,
             "message": self.message,
+            **({"suspect": True} if self.suspect else {}),
             **({"settled": self.settled} if self.settled else {}),
         }
 
@@ -93,7 +102,7 @@ class Report:
     cells: dict[Key, Cell] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # part "1" / "5" / "6" -> text
     source: str = ""  # file the report was read from
-    kind: str = "workbook"  # "workbook" or "report" (a published document)
+    kind: ReportKind = ReportKind.WORKBOOK
     locations: dict[Key, str] = field(default_factory=dict)  # key -> "sheet!A1"
     structure: list[Finding] = field(default_factory=list)  # R13 and READ findings of the reader
     prior: Prior | None = None

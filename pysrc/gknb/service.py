@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from gknb import rules
 from gknb.errors import GknbError, OutputExists
-from gknb.model import Finding, Prior, Report
+from gknb.model import Finding, Prior, Report, ReportKind, Severity
 from gknb.totals import TotalChange, compute_totals
 from gknb.workbook.ops import FillResult, TextResult
 
@@ -77,7 +77,7 @@ def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
 
 
 def require_template(report: Report, action: str) -> None:
-    if report.kind != "workbook":
+    if report.kind is not ReportKind.WORKBOOK:
         name = Path(report.source).name
         raise GknbError(
             f"{name} 不是用年报助手模板建立的工作簿，无法{action}。请先转换："
@@ -131,7 +131,7 @@ class CheckResult:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity == "error" for f in self.findings)
+        return any(f.severity is Severity.ERROR for f in self.findings)
 
     @property
     def settled(self) -> list[Finding]:

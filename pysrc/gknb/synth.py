@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping
 
 from gknb.formats import FORMATS, Format, Key, Kind
-from gknb.model import Report
+from gknb.model import Report, ReportKind
 from gknb.totals import compute_totals
 from gknb.values import parse_value
 
@@ -57,7 +57,7 @@ def report_from_values(
     agency: str = "",
 ) -> Report:
     fmt = FORMATS[version]
-    report = Report(version=version, year=year, agency=agency, kind="workbook")
+    report = Report(version=version, year=year, agency=agency, kind=ReportKind.WORKBOOK)
     for key in fmt.keys():
         raw = values.get(key, 0)
         report.cells[key] = parse_value(raw, fmt.kind(key))

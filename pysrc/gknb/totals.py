@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gknb.formats import Key
-from gknb.model import Report
+from gknb.formats import Format, Key
+from gknb.model import Issue, Report
 
 
 @dataclass(frozen=True)
@@ -23,16 +23,36 @@ class TotalChange:
         )  # fmt: skip
 
 
+def total_addends(fmt: Format, key: Key) -> tuple[Key, ...]:
+    """The input cells a total adds up (never other totals)."""
+    formulas = fmt.total_formulas()
+    addends = formulas[key]
+    if key[1] == "r7_total" and key[2] == "total":
+        # the grand total: the sum of the row totals' inputs, i.e. every result cell
+        addends = tuple(a for row_key in formulas[key] for a in formulas[row_key])
+    return addends
+
+
+def blank_totals(report: Report) -> list[Key]:
+    """Total cells of a template workbook still blank, as before the first 填充合计.
+
+    Only template workbooks: a clerk fills their totals with one click. In a published report
+    (or an agency's own workbook) a blank total is what was published, and stays a finding."""
+    if report.kind != "workbook" or not report.locations:
+        return []
+    return [
+        key
+        for key in report.format.total_keys()
+        if (cell := report.cells.get(key)) is not None and cell.issue is Issue.BLANK
+    ]
+
+
 def compute_totals(report: Report) -> list[TotalChange]:
     """Every total of the report's format, in format order. Totals are computed from input
     cells only (never from other totals), so the order of evaluation does not matter."""
-    formulas = report.format.total_formulas()
     changes: list[TotalChange] = []
     for key in report.format.total_keys():
-        addends = formulas[key]
-        if key[1] == "r7_total" and key[2] == "total":
-            # the grand total: the sum of the row totals' inputs, i.e. every result cell
-            addends = tuple(a for row_key in formulas[key] for a in formulas[row_key])
+        addends = total_addends(report.format, key)
         bad = tuple(a for a in addends if report.value(a) is None)
         cell = report.cells.get(key)
         old = None if cell is None else cell.raw

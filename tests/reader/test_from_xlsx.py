@@ -67,7 +67,11 @@ def test_findings_and_blanks_in_an_own_layout(tmp_path, capsys):
 
     line = json.loads(capsys.readouterr().out)
     rules = sorted({f["rule"] for f in line["findings"]})
-    assert rules == ["R2", "R3", "R5a"]
+    assert rules == ["R2", "R5a"]
+    # the row's total and the column's （七）总计 both miss by 1: the cell they share is named
+    (named,) = [f for f in line["findings"] if f["rule"] == "R2"]
+    assert named["suspect"] and (named["row"], named["column"]) == ("（一）予以公开", "自然人")
+    assert (named["found"], named["expected"]) == (values[key] + 1, values[key])
     assert all(f["cell"] is None for f in line["findings"])
 
 

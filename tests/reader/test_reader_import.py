@@ -68,8 +68,19 @@ def test_import_keeps_blanks_blank_and_lists_reading_problems(
     wb = openpyxl.load_workbook(out)
     assert _cell(wb, ("T3", "new", "commercial")) is None
     assert _cell(wb, ("T3", "new", "natural")) == 2
-    rules = {r for r, _, _ in _findings(out, capsys)}
-    assert {"R1", "R2", "R5a"} <= rules
+    main(["check", "--json", str(out)])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert {"R2", "R5a"} <= {f["rule"] for f in found}
+    # the report left most totals blank: one piece of advice to fill them, and the grand total
+    # it printed as 0 is named as the cell to correct (the results add up to 2)
+    assert sum("填充合计" in f["message"] and "还是空的" in f["message"] for f in found) == 1
+    (named,) = [f for f in found if f.get("suspect")]
+    assert (named["row"], named["column"], named["found"], named["expected"]) == (
+        "（七）总计",
+        "总计",
+        0,
+        2,
+    )
 
 
 def test_import_never_overwrites_without_force(

@@ -1,6 +1,6 @@
 import pytest
 
-from gknb.review.agencies import Entry, agency_key, duplicates, pair_years
+from gknb.review.agencies import Pairable, agency_key, duplicates, pair_years
 
 
 @pytest.mark.parametrize(
@@ -38,18 +38,18 @@ def test_different_agencies(a, b):
 
 def test_no_name_never_pairs():
     assert agency_key("") == ""
-    entries = [Entry(0, "", 2024, True, "a"), Entry(1, "", 2025, True, "b")]
+    entries = [Pairable(0, "", 2024, True, "a"), Pairable(1, "", 2025, True, "b")]
     assert pair_years(entries) == {}
 
 
 def test_pairs_consecutive_years_preferring_the_workbook():
     entries = [
-        Entry(0, "k", 2024, False, "a.docx"),
-        Entry(1, "k", 2024, True, "b.xlsx"),
-        Entry(2, "k", 2025, True, "c.xlsx"),
-        Entry(3, "k", 2022, True, "d.xlsx"),  # two years back: no pair
-        Entry(4, "other", 2025, True, "e.xlsx"),
-        Entry(5, "k", None, True, "f.xlsx"),
+        Pairable(0, "k", 2024, False, "a.docx"),
+        Pairable(1, "k", 2024, True, "b.xlsx"),
+        Pairable(2, "k", 2025, True, "c.xlsx"),
+        Pairable(3, "k", 2022, True, "d.xlsx"),  # two years back: no pair
+        Pairable(4, "other", 2025, True, "e.xlsx"),
+        Pairable(5, "k", None, True, "f.xlsx"),
     ]
     assert pair_years(entries) == {2: 1}
     dup = duplicates(entries)

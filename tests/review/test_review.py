@@ -40,7 +40,9 @@ def mixed(book):
     """A folder with a clean report, two with errors, an unreadable file and a subfolder."""
     book("a_clean.xlsx", agency="甲局")
     bad = _values()
-    bad[("T3", "r7_total", "natural")] += 2  # R2, and R1/R3 through the totals
+    bad[("T3", "r7_total", "natural")] += 2  # R2 named on the cell (its R1/R3 agree: 疑似)
+    bad[("T4", "all", "ld_total")] += 1  # R4
+    bad[("T4", "all", "la_total")] += 1  # R4
     book("b_errors.xlsx", agency="乙局", values=bad)
     book("sub/c_2019.xlsx", version="2019", agency="丙局", seed=3)
     fewer = _values(seed=4)
@@ -97,7 +99,7 @@ def test_summary_workbook(mixed, tmp_path):
     for r in details[1:]:
         by_file.setdefault(r[9], []).append(r)
     assert set(by_file) == {"b_errors.xlsx", "d_worse.xlsx"}
-    assert {r[0] for r in by_file["b_errors.xlsx"]} == {"R1", "R2", "R3"}
+    assert [r[0] for r in by_file["b_errors.xlsx"]] == ["R2", "R4", "R4"]
     r2 = next(r for r in by_file["b_errors.xlsx"] if r[0] == "R2")
     assert r2[1] == "错误" and r2[5] == "三、依申请公开!D29"
     assert r2[2] == "三、收到和处理政府信息公开申请情况"

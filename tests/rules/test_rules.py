@@ -47,9 +47,8 @@ def test_r1_carry_out_wrong(version):
 
 def test_r2_grand_total_wrong():
     key = ("T3", "r7_total", "research")
-    got = fired(report_with("2021", bump("2021", key)))
-    assert ("R2", Severity.ERROR, key) in got
-    assert ("R3", Severity.ERROR, ("T3", "r7_total", "total")) in got
+    # R1 of the column and R3 of the （七）总计 row miss by the same 1: one finding, on the cell
+    assert fired(report_with("2021", bump("2021", key))) == [("R2", Severity.ERROR, key)]
 
 
 def test_r3_row_total_wrong():

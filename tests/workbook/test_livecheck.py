@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from gknb.cli import main
 from gknb.formats import FORMATS, Format, Key
-from gknb.rules import check
+from gknb.rules.arithmetic import broken_equations
 from gknb.service import read_workbook
 from gknb.synth import consistent_values
 from gknb.workbook import livecheck
@@ -196,9 +196,10 @@ def _a1(row: int, col: int) -> str:
 
 
 def _engine(book: Path) -> set[str]:
-    """Cells of the rule engine's arithmetic errors (R1–R4)."""
-    findings = check(read_workbook(book))
-    return {f.cell for f in findings if f.rule in ("R1", "R2", "R3", "R4") and f.cell}
+    """Target cells of the equations R1–R4 the rule engine finds broken (its findings may
+    then name one input cell instead, when that cell alone explains them)."""
+    report = read_workbook(book)
+    return {report.locations[eq.target] for eq in broken_equations(report)}
 
 
 def _book(path: Path, version: str, values: dict[Key, object]) -> Path:

@@ -17,8 +17,13 @@ from gknb.workbook.xlsx import OpenpyxlBook
 
 
 def _new(tmp_path: Path, name: str) -> Path:
+    """A new workbook with one figure typed: many blank cells to mark, but not an empty
+    report (which is one error, not a warning per cell)."""
     path = tmp_path / name
     assert main(["new", str(path), "--agency", "测试局", "--year", "2025"]) == 0
+    wb = load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    wb[TABLE_SHEETS["T3"]]["D6"] = 0  # 本年新收 · 自然人
+    wb.save(path)
     return path
 
 

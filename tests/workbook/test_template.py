@@ -41,3 +41,12 @@ def test_inputs_and_totals_look_different():
     validations = ws.data_validations.dataValidation
     assert validations and validations[0].type == "whole"
     assert "D6" in str(validations[0].sqref) and "J6" not in str(validations[0].sqref)
+
+
+def test_help_sheet_says_fill_totals_before_checking():
+    """Checking before 填充合计 only tells the clerk to fill them: the help lists 填充合计 first."""
+    ws = build_workbook("2021", year=2025)["说明"]
+    lines = [str(c.value) for c in ws["A"] if c.value]
+    fill = next(i for i, t in enumerate(lines) if t.strip().startswith("填充合计"))
+    check = next(i for i, t in enumerate(lines) if t.strip().startswith("校验"))
+    assert fill < check and "先点" in lines[fill]

@@ -1,5 +1,6 @@
 """Workbook round trips through the openpyxl adapter, marks, totals and bad input."""
 
+import random
 import zipfile
 
 import pytest
@@ -9,8 +10,11 @@ from openpyxl.styles import PatternFill
 
 from gknb import service
 from gknb.errors import FileLocked, GknbError
+from gknb.formats import FORMATS
 from gknb.model import Severity
+from gknb.synth import consistent_values
 from gknb.workbook.contract import MARK_PREFIX
+from gknb.workbook.template import write_values
 
 
 def rules_at(path):
@@ -58,7 +62,8 @@ def test_mark_then_mark_again_keeps_user_fills_and_notes(make_book, tmp_path):
     assert results["C3"].value == "R5"
     assert results["G3"].hyperlink.location == "'三、依申请公开'!D8"
     # the clerk fixes the cell, marks again in place: no stale mark, own fill and notes back
-    wb["三、依申请公开"]["D8"].value = 0
+    right = consistent_values(FORMATS["2021"], random.Random(1))[("T3", "r1_open", "natural")]
+    wb["三、依申请公开"]["D8"].value = right
     wb.save(marked)
     remaining = service.check_file(marked).findings
     service.mark_copy(marked, marked, remaining)
@@ -262,6 +267,7 @@ def test_cover_without_agency_or_year_is_r13_on_its_cell(tmp_path, agency, year,
 
     path = tmp_path / "cover.xlsx"
     wb = build_workbook("2021", agency=agency, year=2025)
+    write_values(wb, FORMATS["2021"], consistent_values(FORMATS["2021"], random.Random(1)))
     wb["封面"]["C4"] = year
     wb.save(path)
     r13 = [f for f in service.check_file(path).findings if f.rule == "R13"]

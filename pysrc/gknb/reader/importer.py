@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from gknb.errors import GknbError, OutputExists
-from gknb.model import Cell, Report
+from gknb.model import Cell, Report, ReportKind
 
-TEXT_PARTS = ("1", "5", "6")
+CLERK_PARTS = ("1", "5", "6")  # parts a clerk writes; 3 and 4 are generated from the tables
 
 
 @dataclass
@@ -45,7 +45,7 @@ def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
     if source.suffix.lower() in WORKBOOK_SUFFIXES:
         # a workbook of the agency's own layout converts; one made from the template needs not
         report = read_workbook(source)
-        if report.kind == "workbook":
+        if report.kind is ReportKind.WORKBOOK:
             raise GknbError(
                 f"{source.name} 已经是年报助手模板工作簿，不需要导入；可直接用 gknb check 校验。"
             )
@@ -56,7 +56,7 @@ def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
     typed = {k: cell_value(report.cells[k]) for k in keys if k in report.cells}
     written = write_values(wb, report.format, typed)
     missing = len(keys) - written
-    for part in TEXT_PARTS:
+    for part in CLERK_PARTS:
         text = report.texts.get(part)
         if text:
             sheet, row, col, _ = META[TEXT_NAMES[part]]

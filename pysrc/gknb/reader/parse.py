@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from gknb.errors import GknbError
 from gknb.formats import F2019, F2021, FORMATS, TABLE_TITLES, format_for_year
-from gknb.model import Cell, Finding, Report
+from gknb.model import Cell, Finding, Report, ReportKind
 from gknb.reader import sections
 from gknb.reader.ir import Row
 from gknb.reader.split import Check, sums_to_last
@@ -363,7 +363,7 @@ class Parser:
         version, detected = self._version(t2, t2_hi, t3_rows, year)
         fmt = FORMATS[version]
 
-        report = Report(version=version, year=year, agency=agency, kind="report")
+        report = Report(version=version, year=year, agency=agency, kind=ReportKind.REPORT)
         report.detected_version = detected
         t2_read = self.read_t2(t2, t2_hi, version)
         t3_cells = self._t3_cells(version, t3_rows, subtotal)

@@ -55,7 +55,7 @@ def agency_key(name: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class Entry:
+class Pairable:
     """One readable report, as far as pairing needs it."""
 
     index: int
@@ -65,11 +65,11 @@ class Entry:
     path: str
 
 
-def pair_years(entries: Iterable[Entry]) -> dict[int, int]:
+def pair_years(entries: Iterable[Pairable]) -> dict[int, int]:
     """For each report whose agency also has a report for the year before: index -> index of
     that earlier report. When the earlier year has several reports of the agency (a workbook and
     its published version), the workbook is used, then the first by file name."""
-    by_key_year: dict[tuple[str, int], list[Entry]] = {}
+    by_key_year: dict[tuple[str, int], list[Pairable]] = {}
     items = [e for e in entries if e.key and e.year is not None]
     for e in items:
         assert e.year is not None
@@ -84,13 +84,13 @@ def pair_years(entries: Iterable[Entry]) -> dict[int, int]:
     return pairs
 
 
-def duplicates(entries: Iterable[Entry]) -> dict[int, Sequence[Entry]]:
+def duplicates(entries: Iterable[Pairable]) -> dict[int, Sequence[Pairable]]:
     """Reports that share agency and year with another one: index -> the whole group."""
-    groups: dict[tuple[str, int], list[Entry]] = {}
+    groups: dict[tuple[str, int], list[Pairable]] = {}
     for e in entries:
         if e.key and e.year is not None:
             groups.setdefault((e.key, e.year), []).append(e)
-    result: dict[int, Sequence[Entry]] = {}
+    result: dict[int, Sequence[Pairable]] = {}
     for group in groups.values():
         if len(group) > 1:
             for e in group:

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from gknb.errors import FileLocked, GknbError, OutputExists
-from gknb.review.agencies import Entry as PairEntry
-from gknb.review.agencies import agency_key, duplicates, pair_years
+from gknb.model import ReportKind
+from gknb.review.agencies import Pairable, agency_key, duplicates, pair_years
 from gknb.review.progress import Progress
 from gknb.review.rollup import Link, Unit, read_plan, resolve
 from gknb.review.rollup import findings as rollup_findings
@@ -188,7 +188,9 @@ def review(
 
             # cross-year pairs: check the later report again against the earlier one
             readable = [
-                PairEntry(e.index, agency_key(e.agency), e.year, e.kind == "workbook", e.path)
+                Pairable(
+                    e.index, agency_key(e.agency), e.year, e.kind is ReportKind.WORKBOOK, e.path
+                )
                 for e in entries
                 if e.error is None
             ]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gknb.formats import FORMATS, TABLE_TITLES, Format, Key, format_for_year
+from gknb.model import Severity
 from gknb.synth import consistent_values, report_from_values
 from gknb.totals import compute_totals
 
@@ -116,11 +117,18 @@ def _expect(fmt: Format, kind: str, rule: str, severity: str, key: Key) -> Expec
 
 
 def _broken_equations(fmt: Format, kind: str, key: Key) -> list[Expect]:
-    return [
-        _expect(fmt, kind, eq.rule, "error", eq.target)
-        for eq in fmt.equations()
-        if key in eq.lhs or key in eq.rhs
-    ]
+    """What one changed number must cause. In table 三 every cell is the only one shared by
+    the sums it belongs to (its row's and its column's), so the one finding names the cell
+    itself (疑似), under the rule of the sum the cell is the total of (R1, the balance, last),
+    else the first rule.
+    A table 四 group is one sum of five cells: any of them could be the wrong one, and the
+    finding stays on the group's total."""
+    mine = [eq for eq in fmt.equations() if key in eq.lhs or key in eq.rhs]
+    if key[0] == "T4" and mine[0].target != key:
+        return [_expect(fmt, kind, eq.rule, "error", eq.target) for eq in mine]
+    own = [eq.rule for eq in mine if eq.target == key and eq.rule != "R1"]
+    rule = own[0] if own else min((eq.rule for eq in mine), key=lambda r: int(r[1:]))
+    return [_expect(fmt, kind, rule, "error", key)]
 
 
 def inject(
@@ -437,9 +445,9 @@ def score(
             else:
                 s.missed.append(f"{m.name}: {e.rule} {e.cell or (e.row, e.column)} ({m.mistake})")
         for f in got:
-            if f["severity"] != "error":
+            if f["severity"] != Severity.ERROR.value:
                 continue
-            if not any(e.severity == "error" and _matches(e, f, m.kind) for e in m.expect):
+            if not any(e.severity == Severity.ERROR and _matches(e, f, m.kind) for e in m.expect):
                 s.false_errors += 1
                 s.false.append(f"{m.name}: {f['rule']} {f.get('cell') or f['row']} {f['message']}")
     return s

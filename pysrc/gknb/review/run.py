@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gknb.errors import GknbError
+from gknb.model import ReportKind, Severity
 
 # the files a folder is searched for; other files in it are skipped (and counted). Old and WPS
 # formats are included so that they are listed with what to do (save as .xlsx/.docx).
@@ -54,7 +55,7 @@ class FileResult(NamedTuple):
     agency: str = ""
     year: int | None = None
     version: str = ""
-    kind: str = ""  # "workbook" or "report"
+    kind: ReportKind | None = None  # None: the file could not be read
     reader: str = ""  # "calamine", "openpyxl（reason）" or "reader"
     counts: tuple[int, int, int] = (0, 0, 0)  # open errors, warnings, hints
     has_errors: bool = False
@@ -171,7 +172,7 @@ def check_one(task: Task) -> FileResult:
 
 def _check_one(task: Task) -> FileResult:
     from gknb import service
-    from gknb.model import Prior, Severity
+    from gknb.model import Prior
     from gknb.rules import counts
 
     path = Path(task.path)
@@ -209,7 +210,7 @@ def _check_one(task: Task) -> FileResult:
         kind=report.kind,
         reader=reader,
         counts=(c[Severity.ERROR], c[Severity.WARNING], c[Severity.HINT]),
-        has_errors=any(f.severity == "error" for f in findings),
+        has_errors=any(f.severity is Severity.ERROR for f in findings),
         unread=c[Severity.UNREAD],
         findings=tuple(f.as_json() for f in findings),
         values=tuple(report.value(k) for k in report.format.keys()),

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from gknb.formats import FORMATS, Key
+from gknb.model import ReportKind, Severity
+from gknb.workbook.contract import COLORS
 
 STATUS_OK, STATUS_ERRORS, STATUS_UNREADABLE = "通过", "有错误", "无法读取"
 STATUS_CHECK = "需人工核对"  # read, no errors, but some part could not be read
@@ -22,8 +24,6 @@ STATUS_RANK = {STATUS_UNREADABLE: 0, STATUS_ERRORS: 1, STATUS_CHECK: 2, STATUS_O
 STATUS_FILL = {
     STATUS_UNREADABLE: "D9D9D9", STATUS_ERRORS: "FFC7CE", STATUS_CHECK: "E4DFEC", STATUS_OK: "C6EFCE",
 }  # fmt: skip
-SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "hint": "DDEBF7", "unread": "E4DFEC"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "hint": "提示", "unread": "需人工核对"}
 HEADER_FILL = "D9E1F2"
 
 OVERVIEW_COLUMNS = ("文件", "机关", "年度", "格式", "错误", "警告", "提示", "状态", "说明")
@@ -47,7 +47,7 @@ class Entry:
     agency: str = ""
     year: int | None = None
     version: str = ""
-    kind: str = ""
+    kind: ReportKind | None = None  # None: the file could not be read
     reader: str = ""
     counts: tuple[int, int, int] = (0, 0, 0)
     has_errors: bool = False
@@ -270,7 +270,7 @@ def write_summary(
                 details.append(
                     [
                         f["rule"],
-                        SEVERITY_ZH.get(f["severity"], f["severity"]),
+                        Severity(f["severity"]).zh,
                         f["table"],
                         f["row"],
                         f["column"],
@@ -282,7 +282,7 @@ def write_summary(
                         entry.agency,
                         f.get("settled") or "",
                     ],
-                    {1: SEVERITY_FILL.get(f["severity"], "FFFFFF")},
+                    {1: COLORS[Severity(f["severity"])]},
                 )
             figures: list[Any] = [None] * len(layout.keys)
             for pos, value in zip(layout.positions[entry.version], values, strict=True):

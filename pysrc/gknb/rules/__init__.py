@@ -87,9 +87,9 @@ def check(report: Report) -> list[Finding]:
         findings.extend(run(report))
     position = {k: i for i, k in enumerate(report.format.keys())}
 
-    def order(f: Finding) -> tuple[int, int]:
+    def order(f: Finding) -> tuple[int, bool, int]:
         table = _TABLE_ORDER.get(f.table[:1], _TABLE_ORDER.get(f.table, 5))
-        return table, position.get(f.keys[0], -1) if f.keys else -1
+        return table, not f.suspect, position.get(f.keys[0], -1) if f.keys else -1
 
     return [_settle(report, f) for f in sorted(findings, key=order)]
 

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 from gknb.formats import Kind
 from gknb.model import Finding, Issue, Report, Severity
-from gknb.rules.common import cell_finding, fmt_num
+from gknb.rules.common import cell_finding, fmt_num, where
+from gknb.rules.structure import structure_finding
+from gknb.totals import blank_totals
 
 _WANT = {
     Kind.COUNT: "不小于 0 的整数（没有就填 0）",
@@ -15,11 +17,45 @@ _WANT = {
 }
 
 
+def _no_figures(report: Report) -> bool:
+    """Every number cell of every table is blank: nothing was filled in (or published)."""
+    return bool(report.cells) and all(c.issue is Issue.BLANK for c in report.cells.values())
+
+
 def check(report: Report) -> Iterator[Finding]:
     fmt = report.format
+    if _no_figures(report):
+        yield structure_finding(
+            "格式",
+            "表格数字",
+            "",
+            "表格中一个数字也没有（全部为空）：这不是一份填写完成的年度报告。"
+            "请在三张表格的白色格里填写数字，没有发生的填 0。",
+            expected="数字",
+            found="空",
+        )
+        return
+    blank = blank_totals(report)
+    if blank:
+        first = blank[0]
+        yield cell_finding(
+            report,
+            "R5a",
+            Severity.WARNING,
+            first,
+            expected="合计",
+            found="空",
+            message=(
+                f"{len(blank)} 个合计格（灰色格，如{where(fmt, first)}）还是空的："
+                f"请先点“填充合计”（命令行：gknb fill 工作簿），再校验。"
+                f"本次校验按各项之和计算这些合计，其他数字照常核对。"
+            ),
+            keys=tuple(blank),
+        )
+    skip = set(blank)
     for key in fmt.keys():
         cell = report.cells.get(key)
-        if cell is None or cell.issue is None:
+        if cell is None or cell.issue is None or key in skip:
             continue
         kind = fmt.kind(key)
         shown = "" if cell.raw is None else str(cell.raw).strip()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gknb.model import Severity
 from gknb.word.style import CONFIG_NAME, PRESET_HELP, PRESETS, ROLE_OPTIONS
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
@@ -101,7 +102,7 @@ def demo_step(path: Path, result: Any, out: Callable[[str], None]) -> None:
     target = path.with_name(f"{path.stem}（导出）.docx")
     notes: list[str] = []
     docx = export_workbook(path, target, force=True, use_draft=False, notes=notes)
-    errors = sum(1 for f in result.findings if f.severity == "error")
+    errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
     why = (
         f"示例中有意留了 {errors} 处错误，演示时照常导出；实际使用时会先列出错误" if errors else ""
     )

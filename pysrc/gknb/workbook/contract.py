@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from gknb.formats import Format
 from gknb.layout import TABLES, grid
+from gknb.model import Severity
 
 README, COVER, BODY = "说明", "封面", "正文"
 TABLE_SHEETS = {"T2": "二、主动公开", "T3": "三、依申请公开", "T4": "四、复议诉讼"}
@@ -31,7 +32,12 @@ GRID_TOP = 3  # first sheet row of a table grid (row 1: title, row 2: how to fil
 GRID_LEFT = 1
 
 MARK_PREFIX = "【年报助手】"
-COLORS = {"error": "FFC7CE", "warning": "FFEB9C", "hint": "DDEBF7", "unread": "E4DFEC"}
+COLORS = {
+    Severity.ERROR: "FFC7CE",
+    Severity.WARNING: "FFEB9C",
+    Severity.HINT: "DDEBF7",
+    Severity.UNREAD: "E4DFEC",
+}
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gknb.formats import Format, Key
+from gknb.model import Severity
 from gknb.workbook.contract import COLORS, a1, col_letter, template_locations
 from gknb.workbook.marks import parse_address
 
-FILL = COLORS["error"]  # the red of 校验's error marks
+FILL = COLORS[Severity.ERROR]  # the red of 校验's error marks
 FONT = "9C0006"  # dark red text on it, as Excel's own "light red fill with dark red text"
 
 

@@ -21,7 +21,7 @@ class Mark:
 
     @property
     def color(self) -> str:
-        return COLORS[self.severity.value]
+        return COLORS[self.severity]
 
 
 def parse_address(address: str) -> tuple[str, int, int]:
@@ -91,7 +91,7 @@ def settlements_from_rows(rows: list[list[object]]) -> dict[str, str]:
     for row in rows:
         row = list(row) + [None] * (12 - len(row))
         level, reason, fp = row[1], row[10], row[11]
-        if not fp or reason in (None, "") or level == "错误":
+        if not fp or reason in (None, "") or level == Severity.ERROR.zh:
             continue
         settled[str(fp)] = str(reason).strip()
     return settled

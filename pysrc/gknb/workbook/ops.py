@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gknb.errors import GknbError
-from gknb.model import Finding, Report
+from gknb.model import Finding, Report, Severity
 from gknb.totals import TotalChange
 from gknb.workbook.book import Book, Cell, Fill, Results
 from gknb.workbook.contract import COLORS, GENERATED, MARKS, RESULTS, TEXT_NAMES, Ref, a1
@@ -92,7 +92,7 @@ def results(findings: list[Finding], summary: str, sheets: Iterable[str]) -> Res
         title=f"校验结果：{summary}",
         rows=result_rows(findings),
         links=links,
-        levels=[None if f.settled else COLORS[f.severity.value] for f in findings],
+        levels=[None if f.settled else COLORS[f.severity] for f in findings],
     )
 
 
@@ -141,7 +141,7 @@ def accept(book: Book, report: Report, specs: list[str]) -> list[Finding]:
         if not match:
             raise GknbError(f"{cell} 上没有 {rule} 问题，无需核实（先运行 gknb check 查看）。")
         for f in match:
-            if f.severity == "error":
+            if f.severity is Severity.ERROR:
                 raise GknbError(f"{cell} 的 {rule} 是错误，错误不能标记为已核实，请改正。")
             report.settlements[f.fingerprint] = reason.strip()
     findings = rules.check(report)

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from gknb.formats import FORMATS, TABLE_TITLES, Format, format_for_year
 from gknb.layout import TABLES, grid
-from gknb.model import Cell, Finding, Prior, Report
+from gknb.model import Cell, Finding, Prior, Report, ReportKind
 from gknb.rules.structure import structure_finding
 from gknb.text import fold
 from gknb.values import parse_value
@@ -235,7 +235,7 @@ def read_book(src: BookSource, source: str = "") -> Report:
         year=year,
         agency=str(agency or "").strip(),
         source=source,
-        kind="workbook",
+        kind=ReportKind.WORKBOOK,
     )
     if year_ref is not None:
         report.locations[("META", "year", "")] = cell_address(

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gknb import __version__
 from gknb.formats import FORMATS, SECTION_TITLES, TABLE_TITLES, Format, Key, Kind, format_for_year
 from gknb.layout import TABLES, GridCell, grid
+from gknb.model import Severity
 from gknb.workbook import livecheck
 from gknb.workbook.contract import (
     BODY,
@@ -214,10 +215,13 @@ def _readme(ws: Worksheet, fmt: Format) -> None:
         ),
         ("3. 点击功能区“年报助手”选项卡：", False),
         (
+            "   填充合计 —— 填完数字后先点它：自动计算所有灰色合计格（只改合计格，不改您填的数字）；",
+            False,
+        ),
+        (
             "   校验 —— 检查所有勾稽关系和填写问题，有问题的单元格会标色并加批注，明细见“校验结果”工作表；",
             False,
         ),
-        ("   填充合计 —— 自动计算所有灰色合计格（只改合计格，不改您填的数字）；", False),
         ("   清除标记 —— 去掉校验加的颜色和批注（您自己的颜色和批注不受影响）；", False),
         ("   导出Word —— 生成报告的 Word 文档（表格为国家规定的格式）；", False),
         (
@@ -248,7 +252,11 @@ def _readme(ws: Worksheet, fmt: Format) -> None:
     ]
     for i, (text, bold) in enumerate(lines, start=1):
         ws.cell(i, 1, text).font = _font(bold=bold, size=14 if i == 1 else 11)
-    legend = {"红色": COLORS["error"], "黄色": COLORS["warning"], "蓝色": COLORS["hint"]}
+    legend = {
+        "红色": COLORS[Severity.ERROR],
+        "黄色": COLORS[Severity.WARNING],
+        "蓝色": COLORS[Severity.HINT],
+    }
     for i, (text, _) in enumerate(lines, start=1):
         if text[:2] in legend:
             ws.cell(i, 1).fill = PatternFill("solid", fgColor=legend[text[:2]])
