@@ -291,6 +291,7 @@ def run_gknb(
     kill_after: float | None = None,
     preexec: Callable[[], None] | None = None,
     wrap: list[str] | None = None,
+    hang_after: float = HANG_SECONDS,
 ) -> Outcome:
     """One `gknb` process; its time, peak memory and output judged."""
     command = [*(wrap or []), sys.executable, "-m", "gknb", *args]
@@ -308,7 +309,7 @@ def run_gknb(
         preexec_fn=preexec,
     )
     killed_by_us = False
-    timeout = kill_after if kill_after is not None else HANG_SECONDS * 3
+    timeout = kill_after if kill_after is not None else hang_after * 3
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -324,7 +325,7 @@ def run_gknb(
     )  # fmt: skip
     if kill_after is not None and killed_by_us:
         return result  # a SIGKILL we sent: judged by what it left behind
-    if killed_by_us or seconds > HANG_SECONDS:
+    if killed_by_us or seconds > hang_after:
         result.problems.append(f"hang {seconds:.1f}s")
     if TRACEBACK.search(result.stderr):
         result.problems.append("traceback")
@@ -558,3 +559,59 @@ def mutated_workbooks(seeds: dict[str, Path], work: Path, count: int, seed: int 
         what = mutate(seeds[key], out, rng)
         yield out, f"{key}:{what}"
         out.unlink(missing_ok=True)
+
+
+def run_batch(
+    n: int, size: int, seeds: dict[str, Path], work: Path, rng: random.Random
+) -> list[Outcome]:
+    """`size` mutated inputs in one folder, each a case: checked together by one `gknb check`
+    and reviewed together (beside a healthy neighbour) by one `gknb review`. A process that
+    fails is run again on each input alone, so the failure is pinned to its case."""
+    folder = work / f"b{n}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        made: list[tuple[Path, str]] = []
+        for i in range(size):
+            key = rng.choice(sorted(seeds))
+            target = folder / f"样本{n + i}{seeds[key].suffix}"
+            made.append((target, f"{n + i}:{key}:{mutate(seeds[key], target, rng)}"))
+        _copy(seeds["2021.xlsx"], folder / "邻居.xlsx")
+        failures: list[Outcome] = []
+        peak = slowest = 0.0
+        for kind in ("check", "review"):
+            if kind == "check":
+                command = ["check", "--json", *(str(p) for p, _ in made)]
+            else:
+                command = ["review", str(folder), "-o", str(folder / "汇总.xlsx"), "--json"]
+            outcome = run_gknb(command, folder, f"batch {n} {kind}", hang_after=HANG_SECONDS * size)
+            if kind == "review":
+                _judge_review(outcome, folder)
+            peak, slowest = max(peak, outcome.rss_mb), max(slowest, outcome.seconds / size)
+            if not outcome.failed:
+                continue
+            pinned = []
+            for path, case in made:  # each input alone
+                sub = folder / f"单{path.stem}"
+                shutil.rmtree(sub, ignore_errors=True)
+                sub.mkdir()
+                _copy(path, sub / path.name)
+                if kind == "check":
+                    single = run_gknb(["check", "--json", str(sub / path.name)], sub, case)
+                else:
+                    _copy(seeds["2021.xlsx"], sub / "邻居.xlsx")
+                    single = run_gknb(
+                        ["review", str(sub), "-o", str(sub / "汇总.xlsx"), "--json"], sub, case
+                    )
+                    _judge_review(single, sub)
+                peak = max(peak, single.rss_mb)
+                if single.failed:
+                    pinned.append(single)
+            failures += pinned or [outcome]
+        failed = {o.case for o in failures}
+        clean = [
+            Outcome(case, ["batch"], 0, slowest, peak, "") for _, case in made if case not in failed
+        ]
+        return failures + clean
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

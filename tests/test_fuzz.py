@@ -47,9 +47,7 @@ def test_fuzz_cases_in_real_processes(seeds, tmp_path, block):
 @given(
     st.data(),
     st.text(
-        alphabet=st.sampled_from(
-            [*"0123456789\t /-—无个件万元", *fuzz_support.CONTROL[:6], "=1+1", "\r", "\n"]
-        ),
+        alphabet=st.sampled_from([*"0123456789\t /-—无个件万元=+\r\n", *fuzz_support.CONTROL[:6]]),
         max_size=40,
     ),
 )
