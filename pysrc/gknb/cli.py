@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gknb import __version__
 from gknb.errors import GknbError
+from gknb.files import backup_path, is_backup
 from gknb.model import Finding, Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -74,7 +75,7 @@ def _expand(paths: Sequence[str]) -> list[Path]:
                 sorted(
                     x for x in path.rglob("*")
                     if x.is_file() and x.suffix.lower() in REPORT_SUFFIXES
-                    and not x.name.startswith(("~$", ".")) and ".备份." not in x.name
+                    and not x.name.startswith(("~$", ".")) and not is_backup(x)
                 )
             )  # fmt: skip
         else:
@@ -121,7 +122,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             status = EXIT_FINDINGS
         if args.mark:
             out = Path(args.mark)
-            count = service.mark_copy(path, out, findings, force=args.force)
+            protect = (prior,) if prior is not None else ()
+            count = service.mark_copy(path, out, findings, force=args.force, protect=protect)
             if not args.json:
                 _out(f"已标记 {count} 个单元格：{out}")
     return status
@@ -146,9 +148,8 @@ def cmd_fill(args: argparse.Namespace) -> int:
         bad = ", ".join(result.report.locations.get(k, "?") for k in c.blocked_by)
         _out(f"  未计算 {result.report.locations[c.key]}：{bad} 不是有效数字，请先改正")
     if result.written:
-        from gknb.workbook.xlsx import backup_path
-
-        _out(f"已填充 {result.written} 个合计格：{path}（原文件备份为 {backup_path(path).name}）")
+        kept = backup_path(path).name
+        _out(f"已填充 {result.written} 个合计格：{path}（原文件备份为 {kept}）")
     else:
         _out(f"合计都已正确，未修改文件：{path}")
     return EXIT_FINDINGS if blocked else EXIT_OK

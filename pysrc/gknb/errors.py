@@ -13,3 +13,11 @@ class FileLocked(GknbError):
 
 class OutputExists(GknbError):
     pass
+
+
+class ReadOnlyFile(GknbError):
+    """The file (or its disk) is read-only; it was not changed."""
+
+
+class DiskFull(GknbError):
+    """The disk filled up while writing; the original and its backups are unchanged."""

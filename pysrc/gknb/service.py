@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gknb import rules
-from gknb.errors import GknbError, OutputExists
+from gknb.errors import GknbError
 from gknb.model import Finding, Prior, Report, ReportKind, Severity
 from gknb.totals import TotalChange, compute_totals
 from gknb.workbook.ops import FillResult, TextResult
@@ -175,21 +175,28 @@ def narrative(report: Report) -> dict[str, str]:
         raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None
 
 
-def mark_copy(path: Path, out: Path, findings: list[Finding], force: bool = False) -> int:
-    """Write a copy of the workbook with every finding marked. Returns the cells marked."""
+def mark_copy(
+    path: Path,
+    out: Path,
+    findings: list[Finding],
+    force: bool = False,
+    protect: tuple[Path, ...] = (),
+) -> int:
+    """Write a copy of the workbook with every finding marked (in place, with a backup, when
+    out is the workbook itself). protect: other inputs of the command, never overwritten.
+    Returns the cells marked."""
+    from gknb.files import guard_output, same_file
     from gknb.workbook import ops
-    from gknb.workbook.xlsx import OpenpyxlBook, refuse_if_open
+    from gknb.workbook.xlsx import OpenpyxlBook
 
     if not is_workbook(path):
         raise GknbError(f"--mark 只能用于 Excel 工作簿，{path.name} 不是工作簿。")
-    in_place = out.resolve() == path.resolve()
-    refuse_if_open(out)  # the copy would be written over a file open in Excel
-    if not in_place and out.exists() and not force:
-        raise OutputExists(f"{out} 已存在。请换一个文件名，或加 --force 覆盖。")
+    in_place = out.exists() and same_file(out, path)
     if out.suffix.lower() != path.suffix.lower():
         raise GknbError(
             f"标记后的文件应与原文件同类型（{path.suffix}），请把输出文件名改为 *{path.suffix}。"
         )
+    guard_output(out, inputs=protect, force=force, in_place=in_place)
     book = OpenpyxlBook(path, out)
     count = ops.mark(book, findings)
     book.save()
@@ -198,12 +205,13 @@ def mark_copy(path: Path, out: Path, findings: list[Finding], force: bool = Fals
 
 def accept(path: Path, specs: list[str]) -> list[Finding]:
     """Settle warnings and hints (已核实) given as "R5a@三、依申请公开!D8=理由", in place."""
+    from gknb.files import guard_output
     from gknb.workbook import ops
-    from gknb.workbook.xlsx import OpenpyxlBook, refuse_if_open
+    from gknb.workbook.xlsx import OpenpyxlBook
 
     if not is_workbook(path):
         raise GknbError("只能在工作簿中标记“已核实”。")
-    refuse_if_open(path)
+    guard_output(path, in_place=True)
     report = read_workbook(path)
     require_template(report, "标记“已核实”")
     book = OpenpyxlBook(path)
@@ -214,12 +222,13 @@ def accept(path: Path, specs: list[str]) -> list[Finding]:
 
 def write_text(path: Path) -> TextResult:
     """生成说明文字 into a workbook file (see ops.write_text); a backup is kept."""
+    from gknb.files import guard_output
     from gknb.workbook import ops
-    from gknb.workbook.xlsx import OpenpyxlBook, refuse_if_open
+    from gknb.workbook.xlsx import OpenpyxlBook
 
     if not is_workbook(path):
         raise GknbError(f"生成说明文字只能用于 Excel 工作簿，{path.name} 不是工作簿。")
-    refuse_if_open(path)
+    guard_output(path, in_place=True)
     report = read_workbook(path)
     narrative(report)  # a workbook that cannot have text is refused before it is opened again
     book = OpenpyxlBook(path)
@@ -230,10 +239,11 @@ def write_text(path: Path) -> TextResult:
 
 
 def clear_file(path: Path) -> int:
+    from gknb.files import guard_output
     from gknb.workbook import ops
-    from gknb.workbook.xlsx import OpenpyxlBook, refuse_if_open
+    from gknb.workbook.xlsx import OpenpyxlBook
 
-    refuse_if_open(path)
+    guard_output(path, in_place=True)
     book = OpenpyxlBook(path)
     count = ops.clear(book)
     book.save()
@@ -242,12 +252,13 @@ def clear_file(path: Path) -> int:
 
 def fill_file(path: Path) -> FillResult:
     """Compute every total and write it into the total cells only (a backup is kept)."""
+    from gknb.files import guard_output
     from gknb.workbook import ops
-    from gknb.workbook.xlsx import OpenpyxlBook, refuse_if_open
+    from gknb.workbook.xlsx import OpenpyxlBook
 
     if not is_workbook(path):
         raise GknbError(f"填充合计只能用于 Excel 工作簿，{path.name} 不是工作簿。")
-    refuse_if_open(path)
+    guard_output(path, in_place=True)
     report = read_workbook(path)
     changes = total_changes(report)
     if not any(c.changed for c in changes):
@@ -266,13 +277,13 @@ def new_workbook(
     force: bool = False,
 ) -> Report | None:
     """Create a workbook for the year's format; .xlsm gets the add-in, .xlsx has no macros."""
+    from gknb.files import guard_output
     from gknb.workbook.template import build_workbook
     from gknb.workbook.xlsx import save_atomic
 
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise GknbError(f"文件名应以 .xlsm（带按钮）或 .xlsx（不带宏）结尾：{path.name}")
-    if path.exists() and not force:
-        raise OutputExists(f"{path} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
+    guard_output(path, inputs=[prior] if prior is not None else [], force=force)
     if not 2019 <= year <= dt.date.today().year + 1:
         raise GknbError(f"报告年度 {year} 不对：年度报告从 2019 年起按现行格式编制。")
     wb = build_workbook(None, agency=agency, year=year)
@@ -309,9 +320,8 @@ def save_xlsm(wb: Workbook, path: Path) -> None:
         from gknb.build.xlsm import build_xlsm
     except ImportError:
         raise GknbError("本安装不含 Excel 加载项，请用 .xlsx 文件名（不带按钮）。") from None
+    from gknb.files import write_atomic
+
     buf = io.BytesIO()
     wb.save(buf)
-    data = build_xlsm(buf.getvalue(), [code for _, code in SHEETS])
-    tmp = path.with_name(f".gknb-{path.name}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(path, build_xlsm(buf.getvalue(), [code for _, code in SHEETS]))

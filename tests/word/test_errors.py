@@ -2,11 +2,11 @@
 
 import os
 import stat
-import tempfile
 import zipfile
 
 import pytest
 
+from gknb import files
 from gknb.errors import GknbError, OutputExists
 from gknb.word import ErrorsRemain, export_workbook
 from gknb.word.style import WordStyle, missing_fonts, style_from
@@ -80,7 +80,7 @@ def test_output_folder_not_writable(make_book, tmp_path, monkeypatch):
     try:
         if os.access(locked, os.W_OK):  # root ignores permissions: make the write itself fail
             denied = PermissionError(13, "Permission denied")
-            monkeypatch.setattr(tempfile, "mkstemp", lambda *a, **k: (_ for _ in ()).throw(denied))
+            monkeypatch.setattr(files, "create_new", lambda *a, **k: (_ for _ in ()).throw(denied))
         with pytest.raises(GknbError, match="无法写入文件夹"):
             export_workbook(book, locked / "报告.docx")
     finally:

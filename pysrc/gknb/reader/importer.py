@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gknb.errors import GknbError, OutputExists
+from gknb.errors import GknbError
 from gknb.model import Cell, Report, ReportKind
 
 CLERK_PARTS = ("1", "5", "6")  # parts a clerk writes; 3 and 4 are generated from the tables
@@ -29,19 +29,17 @@ def cell_value(cell: Cell) -> Any:
 
 
 def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
+    from gknb.files import guard_output
     from gknb.reader import read_report
     from gknb.service import WORKBOOK_SUFFIXES, read_workbook, save_xlsm
     from gknb.workbook.contract import META, TEXT_NAMES
     from gknb.workbook.template import build_workbook, write_values
-    from gknb.workbook.xlsx import refuse_if_open, save_atomic
+    from gknb.workbook.xlsx import save_atomic
 
     suffix = out.suffix.lower()
     if suffix not in WORKBOOK_SUFFIXES:
         raise GknbError(f"输出文件名应以 .xlsm（带按钮）或 .xlsx（不带宏）结尾：{out.name}")
-    if out.exists() and not force:
-        raise OutputExists(f"{out} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
-    if out.exists():
-        refuse_if_open(out)
+    guard_output(out, inputs=[source], force=force)
     if source.suffix.lower() in WORKBOOK_SUFFIXES:
         # a workbook of the agency's own layout converts; one made from the template needs not
         report = read_workbook(source)

@@ -23,7 +23,8 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from gknb.errors import FileLocked, GknbError, OutputExists
+from gknb.errors import GknbError
+from gknb.files import same_file
 from gknb.model import ReportKind
 from gknb.review.agencies import Pairable, agency_key, duplicates, pair_years
 from gknb.review.progress import Progress
@@ -107,23 +108,25 @@ class Spool:
         self._file.close()
 
 
-def check_output(output: Path, force: bool) -> None:
-    """Refuse, before any work, an output that cannot or must not be written."""
-    from gknb.workbook.xlsx import lock_file
+def check_output(output: Path, force: bool, reviewed: Sequence[Path] = ()) -> None:
+    """Refuse, before any work, an output that cannot or must not be written. reviewed: the
+    files under review; the output may be one of them only if it is a summary an earlier
+    review wrote (then it is not checked, and --force replaces it)."""
+    from gknb.files import guard_output, same_file
+    from gknb.review.run import is_summary
 
     if output.suffix.lower() != ".xlsx":
         raise GknbError(f"汇总文件名应以 .xlsx 结尾，例如 -o 汇总.xlsx（现为 {output.name}）。")
     if output.is_dir():
         raise GknbError(f"{output} 是文件夹。请在 -o 后写汇总工作簿的文件名，例如 -o 汇总.xlsx。")
-    if output.exists() and not force:
-        raise OutputExists(f"{output} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
-    if lock_file(output) is not None:
-        raise FileLocked(f"{output.name} 正在 Excel 中打开，请先关闭它，再运行本命令。")
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise GknbError(f"文件夹 {folder} 不存在，请先建立它或换一个位置。")
-    if not os.access(folder, os.W_OK):
-        raise GknbError(f"无法写入文件夹 {folder}：没有写入权限，请换一个位置。")
+    if output.exists() and not is_summary(output):
+        for path in reviewed:
+            if same_file(path, output):
+                raise GknbError(
+                    f"汇总文件 {output} 是要审核的报告之一，不能覆盖。请换一个文件名"
+                    f"（例如把汇总写在文件夹外：-o 汇总.xlsx）。"
+                )
+    guard_output(output, force=force)
 
 
 def _entry(result: FileResult, display: str, offset: int) -> Entry:
@@ -157,10 +160,13 @@ def review(
     rollup: Path | None = None,
 ) -> Outcome:
     started = time.perf_counter()
-    if output is not None:
-        check_output(output, force)
     plan = read_plan(rollup) if rollup is not None else None
-    found = collect(inputs, exclude=[output] if output is not None else [])
+    found = collect(inputs)
+    if output is not None:
+        check_output(output, force, [p for p, _ in found.files])
+        if output.exists():  # an earlier summary (check_output allowed it): not a report
+            kept = [(p, d) for p, d in found.files if not same_file(p, output)]
+            found = found._replace(files=kept)
     if not found.files:
         where = "、".join(str(p) for p in inputs)
         raise GknbError(
@@ -284,22 +290,15 @@ def _roll_up(plan: Sequence[Link], entries: list[Entry], spool: Spool, name: str
 def _write_atomic(
     output: Path, entries: list[Entry], spool: Spool, progress: Progress
 ) -> dict[str, int]:
-    folder = output.parent if str(output.parent) else Path(".")
-    fd, name = tempfile.mkstemp(prefix=".gknb-", suffix=".xlsx", dir=folder)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        rows = write_summary(tmp, entries, spool.get, progress.update)
-        try:
-            os.replace(tmp, output)
-        except PermissionError:
-            raise GknbError(
-                f"无法写入 {output.name}：文件可能正在被其他程序使用，请关闭后重试。"
-            ) from None
-        return rows
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    from gknb.files import write_atomic
+
+    rows: dict[str, int] = {}
+
+    def write(fh: IO[bytes]) -> None:
+        rows.update(write_summary(fh, entries, spool.get, progress.update))
+
+    write_atomic(output, write)
+    return rows
 
 
 def summary_lines(outcome: Outcome) -> list[str]:

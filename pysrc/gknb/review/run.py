@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gknb.errors import GknbError
+from gknb.files import is_backup
 from gknb.model import ReportKind, Severity
 
 # the files a folder is searched for; other files in it are skipped (and counted). Old and WPS
@@ -37,7 +38,6 @@ from gknb.model import ReportKind, Severity
 REPORT_SUFFIXES = (
     ".xlsx", ".xlsm", ".docx", ".pdf", ".html", ".htm", ".txt", ".xls", ".doc", ".et", ".wps",
 )  # fmt: skip
-BACKUP_MARK = ".备份"  # gknb fill keeps NAME.备份.xlsx beside the workbook
 
 
 class Task(NamedTuple):
@@ -102,7 +102,7 @@ def collect(inputs: Sequence[str | Path], exclude: Iterable[Path] = ()) -> Colle
                 child = Path(root) / name
                 if child.suffix.lower() not in REPORT_SUFFIXES:
                     other += 1
-                elif child.stem.endswith(BACKUP_MARK):
+                elif is_backup(child):
                     backup += 1
                 else:
                     found.append(child)

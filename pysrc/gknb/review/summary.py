@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from gknb.formats import FORMATS, Key
 from gknb.model import ReportKind, Severity
@@ -233,12 +233,12 @@ SpoolLoader = Callable[[Entry], tuple[Sequence[dict[str, Any]], Sequence[int | f
 
 
 def write_summary(
-    path: Path,
+    path: Path | IO[bytes],
     entries: Sequence[Entry],
     load: SpoolLoader,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
-    """Write the summary workbook to `path` (the caller renames it into place).
+    """Write the summary workbook to `path` (a file or a stream; the caller puts it in place).
     Returns how many rows each sheet got."""
     from openpyxl import Workbook
 

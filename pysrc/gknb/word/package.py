@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,8 @@ from typing import Any
 from lxml import etree
 
 from gknb import zipcheck
-from gknb.errors import GknbError, OutputExists
-from gknb.files import owner_lock
+from gknb.errors import GknbError
+from gknb.files import check_folder, guard_output, owner_lock, sweep_stale, write_atomic, write_temp
 from gknb.word.ooxml import CT_NS, PKG_REL_NS
 
 CUSTOM_PART = "docProps/custom.xml"
@@ -159,17 +158,6 @@ def read_custom_properties(data: bytes | Path) -> dict[str, str]:
 word_lock = owner_lock  # Word's owner file beside an open document
 
 
-def check_folder(folder: Path) -> None:
-    if not folder.exists():
-        raise GknbError(f"输出文件夹 {folder} 不存在，请先建立它或换一个位置。")
-    if not folder.is_dir():
-        raise GknbError(f"输出位置 {folder} 不是文件夹，请换一个位置。")
-    if not os.access(folder, os.W_OK):
-        raise GknbError(
-            f"无法写入文件夹 {folder}：没有写入权限，请换一个位置（如“桌面”或“文档”）。"
-        )
-
-
 def free_name(folder: Path, stem: str, suffix: str = ".docx") -> Path:
     """stem（导出）.docx, then stem（导出2）.docx, …: the first name not taken."""
     n = 1
@@ -181,34 +169,12 @@ def free_name(folder: Path, stem: str, suffix: str = ".docx") -> Path:
         n += 1
 
 
-def _file_mode() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def _temp(folder: Path, data: bytes) -> str:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".gknb-", suffix=".docx", dir=folder)
-    except OSError as exc:
-        raise GknbError(
-            f"无法写入文件夹 {folder}：{exc.strerror or exc}。请换一个位置（如“桌面”或“文档”）。"
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; a report is an ordinary file
-    except OSError as exc:
-        os.unlink(tmp)
-        raise GknbError(f"写入 {folder} 失败：{exc.strerror or exc}（磁盘已满？）。") from None
-    return tmp
-
-
 def save_new(data: bytes, folder: Path, stem: str) -> Path:
     """Save as a new file named after stem, never replacing an existing file (also when two
     exports race for the same name)."""
     check_folder(folder)
-    tmp = _temp(folder, data)
+    sweep_stale(folder)
+    tmp = write_temp(folder, data, ".docx")
     try:
         for _ in range(1000):
             target = free_name(folder, stem)
@@ -229,29 +195,9 @@ def save_new(data: bytes, folder: Path, stem: str) -> Path:
 
 def save_to(data: bytes, out: Path, force: bool, protect: tuple[Path, ...] = ()) -> Path:
     """Save to a path the user named; an existing file is replaced only with force, and never
-    the workbook or the draft themselves."""
+    the workbook or the draft themselves, nor a read-only file or one open in Word."""
     if out.suffix.lower() != ".docx":
         raise GknbError(f"输出文件名应以 .docx 结尾：{out.name}")
-    for p in protect:
-        if p.exists() and out.exists() and out.resolve() == p.resolve():
-            raise GknbError(f"输出文件不能是原文件本身（{out.name}），请换一个文件名。")
-    folder = out.parent if str(out.parent) else Path(".")
-    check_folder(folder)
-    if out.exists():
-        if not force:
-            raise OutputExists(f"{out} 已存在，未覆盖。请换一个文件名，或加 --force 覆盖。")
-        if out.is_dir():
-            raise GknbError(f"{out} 是文件夹，请给出 .docx 文件名。")
-        if word_lock(out) is not None:
-            raise GknbError(f"{out.name} 正在 Word 中打开，请先关闭它再导出。")
-    tmp = _temp(folder, data)
-    try:
-        os.replace(tmp, out)
-    except PermissionError:
-        raise GknbError(
-            f"无法写入 {out.name}：文件可能正在被其他程序使用，请关闭后重试。"
-        ) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    guard_output(out, inputs=protect, force=force)
+    write_atomic(out, data)
     return out

@@ -8,10 +8,7 @@ cause (not a workbook, corrupt, open in Excel) becomes a GknbError with a Chines
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -26,20 +23,12 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from gknb import zipcheck
-from gknb.errors import FileLocked, GknbError
-from gknb.files import owner_lock
+from gknb.errors import GknbError
+from gknb.files import guard_output, same_file, write_atomic
 from gknb.workbook import package
 from gknb.workbook.book import Cell, ColorSpec, Fill, Results
 from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
 from gknb.workbook.reader import NameError_
-
-lock_file = owner_lock  # Excel's owner file beside an open workbook
-
-
-def refuse_if_open(path: Path) -> None:
-    if lock_file(path) is not None:
-        raise FileLocked(f"{path.name} 正在 Excel 中打开，请先保存并关闭它，再运行本命令。")
-
 
 def _sniff(path: Path) -> list[str]:
     """Refuse what is not a readable workbook, with one Chinese sentence; returns the damaged
@@ -184,6 +173,7 @@ class OpenpyxlBook:
         drop_note_drawings(self.wb)
         self._values: Workbook | None = None  # data_only view, loaded for the first formula
         self._written: set[Cell] = set()
+        self.backup: Path | None = None  # where save kept the file it replaced
 
     @property
     def source(self) -> str:
@@ -299,43 +289,16 @@ class OpenpyxlBook:
                 cell.font = Font(color="0563C1", underline="single")
 
     def save(self) -> None:
-        refuse_if_open(self.out)
-        save_atomic(self.wb, self.out, backup=self.out.resolve() == self.path.resolve())
+        """Save to `out`; when that is the workbook itself, keep a backup (self.backup)."""
+        guard_output(self.out, in_place=True)  # open in Excel, or read-only: not written
+        in_place = self.out.exists() and same_file(self.out, self.path)
+        self.backup = save_atomic(self.wb, self.out, backup=in_place)
 
 
 # ---- files ---------------------------------------------------------------------------------
 
 
-def backup_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.备份{path.suffix}")
-
-
-def _file_mode(path: Path) -> int:
-    """Keep the target's permissions; a new file gets the usual mode (mkstemp's is 0600)."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def save_atomic(wb: Workbook, path: Path, backup: bool = False) -> None:
-    """Write to a temp file in the same folder, then rename over the target."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not os.access(folder, os.W_OK):
-        raise GknbError(f"无法写入文件夹 {folder}：没有写入权限，请换一个位置。")
-    fd, tmp = tempfile.mkstemp(prefix=".gknb-", suffix=path.suffix, dir=folder)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, _file_mode(path))
-        if backup and path.exists():
-            shutil.copy2(path, backup_path(path))
-        os.replace(tmp, path)
-    except PermissionError:
-        raise GknbError(
-            f"无法写入 {path.name}：文件可能正在被其他程序使用，请关闭后重试。"
-        ) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def save_atomic(wb: Workbook, path: Path, backup: bool = False) -> Path | None:
+    """Save through the file-safety layer (gknb.files: temp file, one rename, backup
+    generations). Returns the backup written, if any."""
+    return write_atomic(path, wb.save, backup=backup)
