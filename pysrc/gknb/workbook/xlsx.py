@@ -30,6 +30,7 @@ from gknb.workbook.book import Cell, ColorSpec, Fill, Results
 from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
 from gknb.workbook.reader import NameError_
 
+
 def _sniff(path: Path) -> list[str]:
     """Refuse what is not a readable workbook, with one Chinese sentence; returns the damaged
     parts that hold no table data (`package.inspect`: the same for every reader)."""
