@@ -4,6 +4,7 @@ by every command that opens the file."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import subprocess
@@ -95,9 +96,9 @@ def test_workbook_that_lies_is_refused_by_check_review_and_fill(tmp_path, gigaby
         assert code == 2 and "实际内容比记录的大小" in err and "Traceback" not in err, err
     code, out, err = run_limited("review", str(tmp_path / "in"), "--json")
     assert code == 2, err
-    lines = {Path(line.split('"file": "')[1].split('"')[0]).name: line for line in out.splitlines()}
-    assert "实际内容比记录的大小" in lines["炸弹.xlsx"]
-    assert '"error"' not in lines["好.xlsx"]
+    lines = {Path(item["file"]).name: item for item in map(json.loads, out.splitlines())}
+    assert "实际内容比记录的大小" in lines["炸弹.xlsx"]["error"]
+    assert "error" not in lines["好.xlsx"] and "findings" in lines["好.xlsx"]
 
 
 def test_export_refuses_a_lying_draft(tmp_path, gigabyte, make_book):
