@@ -1,70 +1,136 @@
 Attribute VB_Name = "GknbLauncher"
-' gknb launcher: finds the engine, runs it hidden on this workbook, waits, shows its answer.
+' gknb launcher: finds the engine, starts it hidden on this workbook, waits, shows its answer.
 '
 ' Where the engine is looked for, in this order:
 '   1. environment variable GKNB_ENGINE: full path of an exe, or a whole command line
 '   2. workbook-level defined name GK_ENGINE (cover sheet, "engine path"): same meaning
 '   3. the per-user install: %LOCALAPPDATA%\gknb\gknb-excel.exe
-'   4. development: "<GKNB_PYTHON>" -m gknb.excel, else python.exe, pythonw.exe or py.exe
-'      found on PATH (Microsoft Store aliases under \WindowsApps are skipped)
-' A setting that names an existing python.exe/pythonw.exe/py.exe gets "-m gknb.excel" added.
+'   4. development: environment variable GKNB_PYTHON (a python) runs "-m gknb.excel"
+' A setting that names an existing py*.exe gets "-m gknb.excel" added.
 '
-' Command line (the arguments of xlwings' RunFrozenPython, so xw.Book.caller() works):
-'   <engine> <check|fill|clear|export> [--force] --wb="<Workbook.Name>" --from_xl=1
-'            --app="<Application.Path>\EXCEL.EXE" --hwnd=<Application.Hwnd>
-' run as: cmd.exe /d /v:off /s /c "set "PYTHONIOENCODING=utf-8" & <that> 1>"<out>" 2>"<err>""
-' in a hidden window, waiting for it. <out> and <err> are files in %TEMP%, read back as
-' UTF-8 and deleted. The engine finds the live workbook through COM (Book.caller()).
+' The engine is started directly by WScript.Shell's Run (no command shell, no redirection), hidden,
+' waiting for it:
+'   <engine> <check|fill|clear|export|text> [--force] "--result=<file>" "--wb=<Workbook.Name>"
+'            --from_xl=1 --hwnd=<Application.Hwnd>
+' (--result=... is one token, so an engine older than the result file ignores it and still runs)
+' Every argument is quoted by Arg(), the C runtime's rule plus "%" written outside the quotes,
+' so that Run's expansion of %VARIABLES% finds nothing (gknb.launch.quote_arg is its twin);
+' the program's own path is in plain quotes (Program()).
+' The engine writes its answer into <file> (in %TEMP%, UTF-16 with BOM, read back with
+' FileSystemObject and deleted) and finds the live workbook through COM (Book.caller()).
 '
-' Exit code protocol (the engine's side is gknb.excel):
-'   0     done. stdout holds a one-line summary, shown in an information box
-'         (e.g. the check summary); nothing is shown when stdout is empty.
-'   1     user error. stderr holds a Chinese message saying what to do (exclamation box).
-'   3     confirmation needed (e.g. export while errors remain). stdout holds the question
-'         (stderr if stdout is empty); on Yes the same command runs again with --force.
-'   9009  cmd.exe could not find the engine program (a wrong GKNB_ENGINE/GK_ENGINE/...).
-'   other failure: the exit code and stderr are shown (critical box).
+' Exit code protocol (the engine's side is gknb.launch):
+'   0  done: the answer is a summary, shown in an information box (nothing when empty).
+'   1  user error, or the engine gave up after its time limit: the answer says what to do.
+'   3  confirmation needed (export while errors remain): the answer is the question; on Yes
+'      the same command runs again with --force.
+'   other failure: the exit code and the answer are shown (critical box).
 '
 ' Before the engine runs, a workbook with unsaved changes is saved (unless read-only), so
 ' nothing typed is lost even if Excel had to be closed while waiting. A workbook that was
-' never saved, or that was opened from a URL (OneDrive/SharePoint), is refused.
+' never saved is refused. A workbook opened from OneDrive/SharePoint (https:// FullName) is
+' left to the engine, which maps it to the synced local file or says why it cannot.
 '
-' ASCII only: Chinese text is written as \uXXXX escapes and decoded by Zh().
+' ASCII only: every Chinese text is a hidden workbook name GKNB_UI_<key> (from
+' addin/ui-strings.txt, added by gknb.build), read by T().
 Option Explicit
 
 Private Const ENGINE_EXE As String = "gknb-excel.exe"
 Private Const EXIT_OK As Long = 0
 Private Const EXIT_USER_ERROR As Long = 1
 Private Const EXIT_CONFIRM As Long = 3
-Private Const EXIT_NOT_FOUND As Long = 9009
 Private Const MAX_MESSAGE As Long = 900
+Private Const UI_PREFIX As String = "GKNB_UI_"
 
-Public Function Zh(ByVal s As String) As String
-    ' Decodes \uXXXX (4 hex digits) and \n in a literal; never pass it paths or user text.
-    Dim i As Long, k As Long, n As Long, code As Long, r As String
-    n = Len(s)
-    i = 1
-    Do While i <= n
-        If Mid$(s, i, 2) = "\u" And i + 5 <= n Then
-            code = 0
-            For k = i + 2 To i + 5
-                code = code * 16 + InStr(1, "0123456789abcdef", LCase$(Mid$(s, k, 1))) - 1
-            Next k
-            r = r & ChrW(code)
-            i = i + 6
-        ElseIf Mid$(s, i, 2) = "\n" Then
-            r = r & vbLf
-            i = i + 2
-        Else
-            r = r & Mid$(s, i, 1)
-            i = i + 1
-        End If
-    Loop
-    Zh = r
+Private lastMessage As String
+
+Public Function T(ByVal key As String) As String
+    ' The UI text named GKNB_UI_<key>: a string constant ="..." ("" for a quote, \n newline).
+    Dim nm As Object, s As String
+    On Error Resume Next
+    Set nm = ThisWorkbook.Names.Item(UI_PREFIX & key)
+    If Err.Number <> 0 Or nm Is Nothing Then
+        Err.Clear
+        T = "[gknb " & key & "]"
+        Exit Function
+    End If
+    s = CStr(nm.RefersTo)
+    If Left$(s, 2) = "=""" And Right$(s, 1) = """" And Len(s) >= 3 Then
+        s = Mid$(s, 3, Len(s) - 3)
+    End If
+    s = Replace(s, """""", """")
+    T = Replace(s, "\n", vbLf)
+End Function
+
+Public Function GknbLastMessage() As String
+    ' The text of the last message (for the acceptance script in installer/).
+    GknbLastMessage = lastMessage
+End Function
+
+Private Function Say(ByVal text As String, ByVal buttons As Long) As Long
+    ' A message box. Under the acceptance script (workbook name GKNB_VERIFY = "yes" or
+    ' "no") no box is shown: the text is kept for GknbLastMessage() and that answer given.
+    Dim preset As String
+    lastMessage = text
+    preset = LCase$(NameSetting("GKNB_VERIFY"))
+    If preset = "yes" Then
+        Say = vbYes
+    ElseIf preset = "no" Then
+        Say = vbNo
+    Else
+        Say = MsgBox(text, buttons, Title())
+    End If
 End Function
 
 Public Function Title() As String
-    Title = Zh("\u5e74\u62a5\u52a9\u624b") ' the add-in's name
+    Title = T("TITLE")
+End Function
+
+Public Function Arg(ByVal s As String) As String
+    ' One command-line argument, quoted so that the program gets exactly s.
+    Dim r As String, ch As String, i As Long, n As Long, slashes As Long
+    r = """"
+    n = Len(s)
+    i = 1
+    Do While i <= n
+        ch = Mid$(s, i, 1)
+        If ch = "\" Then
+            slashes = slashes + 1
+        ElseIf ch = """" Then
+            r = r & String$(2 * slashes + 1, "\") & """"
+            slashes = 0
+        ElseIf ch = "%" Then
+            r = r & String$(2 * slashes, "\") & """"
+            Do While i <= n
+                If Mid$(s, i, 1) <> "%" Then Exit Do
+                r = r & "%"
+                i = i + 1
+            Loop
+            r = r & """"
+            slashes = 0
+            i = i - 1
+        Else
+            r = r & String$(slashes, "\") & ch
+            slashes = 0
+        End If
+        i = i + 1
+    Loop
+    Arg = r & String$(2 * slashes, "\") & """"
+End Function
+
+Public Function Program(ByVal path As String) As String
+    ' The program's path in plain quotes: Run takes the file name up to the closing quote.
+    Program = """" & path & """"
+End Function
+
+Public Function CommandLine(ByVal path As String, ByVal args As Variant) As String
+    ' The program, then every element of args quoted by Arg(), separated by spaces.
+    Dim s As String, a As Variant
+    s = Program(path)
+    For Each a In args
+        s = s & " " & Arg(CStr(a))
+    Next a
+    CommandLine = s
 End Function
 
 Private Function Env(ByVal name As String) As String
@@ -82,10 +148,6 @@ Private Function FileExists(ByVal path As String) As Boolean
     FileExists = CreateObject("Scripting.FileSystemObject").FileExists(path)
 End Function
 
-Private Function Quoted(ByVal s As String) As String
-    Quoted = """" & s & """"
-End Function
-
 Private Function Unquote(ByVal s As String) As String
     s = Trim$(s)
     If Len(s) >= 2 Then
@@ -99,18 +161,12 @@ Private Function Clip(ByVal s As String) As String
     Clip = s
 End Function
 
-Private Function FirstText(ByVal a As String, ByVal b As String) As String
-    If Len(a) > 0 Then
-        FirstText = a
-    ElseIf Len(b) > 0 Then
-        FirstText = b
-    Else
-        FirstText = Zh("\uff08\u7a0b\u5e8f\u6ca1\u6709\u7ed9\u51fa\u8bf4\u660e\uff09") ' (no text given)
-    End If
+Private Function OrNoText(ByVal s As String) As String
+    If Len(s) > 0 Then OrNoText = s Else OrNoText = T("NO_TEXT")
 End Function
 
 Private Function NameSetting(ByVal name As String) As String
-    ' The value of a workbook-level defined name: a cell, or a constant such as ="C:\x.exe".
+    ' The value of a workbook-level defined name: a cell, or a text constant such as ="D:\gknb".
     Dim nm As Object, v As Variant
     On Error Resume Next
     Set nm = ThisWorkbook.Names.Item(name)
@@ -126,37 +182,20 @@ Private Function NameSetting(ByVal name As String) As String
 End Function
 
 Private Function SettingCommand(ByVal setting As String) As String
-    ' An existing file becomes a quoted path (a Python gets -m gknb.excel); anything else is
+    ' An existing file becomes a quoted path (a py*.exe gets -m gknb.excel); anything else is
     ' taken as a command line as it is.
     Dim p As String, leaf As String
     p = Unquote(setting)
     If FileExists(p) Then
         leaf = LCase$(Mid$(p, InStrRev(p, "\") + 1))
-        If leaf = "python.exe" Or leaf = "pythonw.exe" Or leaf = "py.exe" Then
-            SettingCommand = Quoted(p) & " -m gknb.excel"
+        If Left$(leaf, 2) = "py" And Right$(leaf, 4) = ".exe" Then
+            SettingCommand = Program(p) & " -m gknb.excel"
         Else
-            SettingCommand = Quoted(p)
+            SettingCommand = Program(p)
         End If
     Else
         SettingCommand = Trim$(setting)
     End If
-End Function
-
-Private Function PythonOnPath() As String
-    Dim dirs As Variant, d As Variant, exe As Variant, p As String
-    dirs = Split(Env("PATH"), ";")
-    For Each exe In Array("python.exe", "pythonw.exe", "py.exe")
-        For Each d In dirs
-            p = Trim$(Replace(CStr(d), """", ""))
-            If Len(p) > 0 And InStr(1, p, "\WindowsApps", vbTextCompare) = 0 Then
-                If Right$(p, 1) <> "\" Then p = p & "\"
-                If FileExists(p & exe) Then
-                    PythonOnPath = p & exe
-                    Exit Function
-                End If
-            End If
-        Next d
-    Next exe
 End Function
 
 Public Function FindEngine(ByRef looked As String) As String
@@ -167,88 +206,70 @@ Public Function FindEngine(ByRef looked As String) As String
         FindEngine = SettingCommand(s)
         Exit Function
     End If
-    ' 1. environment variable GKNB_ENGINE: not set
-    looked = Zh("1. \u73af\u5883\u53d8\u91cf GKNB_ENGINE\uff1a\u672a\u8bbe\u7f6e")
+    looked = T("LOOKED_1")
     s = NameSetting("GK_ENGINE")
     If Len(s) > 0 Then
         FindEngine = SettingCommand(s)
         Exit Function
     End If
-    ' 2. defined name GK_ENGINE (cover sheet "engine path"): empty
-    looked = looked & vbLf & Zh("2. \u5de5\u4f5c\u7c3f\u540d\u79f0 GK_ENGINE\uff08\u5c01\u9762" & _
-        "\u201c\u5f15\u64ce\u8def\u5f84\u201d\uff09\uff1a\u672a\u586b\u5199")
+    looked = looked & vbLf & T("LOOKED_2")
     p = Env("LOCALAPPDATA") & "\gknb\" & ENGINE_EXE
     If FileExists(p) Then
-        FindEngine = Quoted(p)
+        FindEngine = Program(p)
         Exit Function
     End If
-    ' 3. <path>: does not exist
-    looked = looked & vbLf & "3. " & p & Zh("\uff1a\u4e0d\u5b58\u5728")
+    looked = looked & vbLf & "3. " & p & T("LOOKED_3")
     s = Env("GKNB_PYTHON")
     If Len(Trim$(s)) > 0 Then
-        FindEngine = Quoted(Unquote(s)) & " -m gknb.excel"
+        FindEngine = Program(Unquote(s)) & " -m gknb.excel"
         Exit Function
     End If
-    p = PythonOnPath()
-    If Len(p) > 0 Then
-        FindEngine = Quoted(p) & " -m gknb.excel"
-        Exit Function
-    End If
-    ' 4. development Python (GKNB_PYTHON, or python.exe/pythonw.exe/py.exe on PATH): not found
-    looked = looked & vbLf & Zh("4. \u5f00\u53d1\u7528 Python\uff08\u73af\u5883\u53d8\u91cf " & _
-        "GKNB_PYTHON\uff0c\u6216 PATH \u4e2d\u7684 python.exe\u3001pythonw.exe\u3001py.exe" & _
-        "\uff09\uff1a\u672a\u627e\u5230")
+    looked = looked & vbLf & T("LOOKED_4")
 End Function
 
-Private Function ReadUtf8(ByVal path As String) As String
-    Dim st As Object, s As String
+Private Function ReadResult(ByVal path As String, ByRef found As Boolean) As String
+    ' The engine's answer: UTF-16 text with BOM; found = False when the file does not exist.
+    Dim fso As Object, ts As Object, s As String
     On Error Resume Next
-    If Not FileExists(path) Then Exit Function
-    Set st = CreateObject("ADODB.Stream")
-    st.Type = 2 ' adTypeText
-    st.Charset = "utf-8"
-    st.Open
-    st.LoadFromFile path
-    s = st.ReadText(-1) ' adReadAll
-    st.Close
+    Set fso = CreateObject("Scripting.FileSystemObject")
+    found = fso.FileExists(path)
+    If Not found Then Exit Function
+    Set ts = fso.OpenTextFile(path, 1, False, -1) ' for reading, Unicode
+    If Not ts.AtEndOfStream Then s = ts.ReadAll
+    ts.Close
     Do While Len(s) > 0
         If InStr(1, vbCr & vbLf & vbTab & " ", Right$(s, 1)) = 0 Then Exit Do
         s = Left$(s, Len(s) - 1)
     Loop
-    ReadUtf8 = Replace(s, vbCrLf, vbLf)
+    ReadResult = Replace(s, vbCrLf, vbLf)
 End Function
 
-Private Function RunEngine(ByVal engine As String, ByVal args As String, ByRef exitCode As Long, _
-                           ByRef outText As String, ByRef errText As String) As Boolean
-    ' Runs the engine hidden and waits; False (errText says why) if it could not be started.
-    Dim sh As Object, fso As Object, tmpStem As String, outFile As String, errFile As String
-    Dim cmdLine As String
+Private Function RunEngine(ByVal engine As String, ByVal verb As String, ByVal force As Boolean, _
+                           ByRef exitCode As Long, ByRef answer As String, _
+                           ByRef answered As Boolean) As Boolean
+    ' Runs the engine hidden and waits; False (answer says why) if it could not be started.
+    Dim sh As Object, fso As Object, resultFile As String, cmdLine As String
     Set fso = CreateObject("Scripting.FileSystemObject")
-    tmpStem = fso.BuildPath(fso.GetSpecialFolder(2), "gknb-" & fso.GetBaseName(fso.GetTempName()))
-    outFile = tmpStem & ".out.txt"
-    errFile = tmpStem & ".err.txt"
-    cmdLine = "cmd.exe /d /v:off /s /c """ & "set ""PYTHONIOENCODING=utf-8"" & " & engine & " " & _
-        args & " --wb=" & Quoted(ThisWorkbook.Name) & " --from_xl=1" & _
-        " --app=" & Quoted(Application.Path & "\EXCEL.EXE") & _
-        " --hwnd=" & CStr(Application.Hwnd) & _
-        " 1>" & Quoted(outFile) & " 2>" & Quoted(errFile) & """"
-    ' the engine is running, please wait...
-    Application.StatusBar = Zh("\u5e74\u62a5\u52a9\u624b\u6b63\u5728\u8fd0\u884c\uff0c" & _
-        "\u8bf7\u7a0d\u5019\u2026\u2026")
+    resultFile = fso.BuildPath(fso.GetSpecialFolder(2), _
+        "gknb-" & fso.GetBaseName(fso.GetTempName()) & ".txt")
+    cmdLine = engine & " " & Arg(verb)
+    If force Then cmdLine = cmdLine & " " & Arg("--force")
+    cmdLine = cmdLine & " " & Arg("--result=" & resultFile) & " " & _
+        Arg("--wb=" & ThisWorkbook.Name) & " " & Arg("--from_xl=1") & " " & _
+        Arg("--hwnd=" & CStr(Application.Hwnd))
+    Application.StatusBar = T("RUNNING")
     On Error Resume Next
     Set sh = CreateObject("WScript.Shell")
     exitCode = sh.Run(cmdLine, 0, True)
     If Err.Number <> 0 Then
-        errText = Err.Description
+        answer = Err.Description & " (" & Err.Number & ")"
         Err.Clear
         RunEngine = False
     Else
-        outText = ReadUtf8(outFile)
-        errText = ReadUtf8(errFile)
+        answer = ReadResult(resultFile, answered)
         RunEngine = True
     End If
-    fso.DeleteFile outFile, True
-    fso.DeleteFile errFile, True
+    fso.DeleteFile resultFile, True
     Application.StatusBar = False
 End Function
 
@@ -261,90 +282,62 @@ Private Function SaveFirst() As Boolean
     If Err.Number = 0 Then Exit Function
     why = Err.Description
     Err.Clear
-    ' Saving failed: <why>. The engine can still work on what is open. Continue?
-    SaveFirst = MsgBox(Zh("\u4fdd\u5b58\u5de5\u4f5c\u7c3f\u5931\u8d25\uff1a") & why & vbLf & vbLf & _
-        Zh("\u5e74\u62a5\u52a9\u624b\u4ecd\u53ef\u5904\u7406\u5f53\u524d\u6253\u5f00\u7684" & _
-        "\u5185\u5bb9\u3002\u662f\u5426\u7ee7\u7eed\uff1f"), vbYesNo + vbExclamation, Title()) = vbYes
+    SaveFirst = Say(T("SAVE_FAILED") & why & vbLf & vbLf & T("SAVE_CONTINUE"), _
+        vbYesNo + vbExclamation) = vbYes
 End Function
 
 Public Sub RunCommand(ByVal verb As String)
-    ' Runs one engine command (check, fill, clear, export) on this workbook.
-    Dim engine As String, looked As String, extra As String
-    Dim exitCode As Long, outText As String, errText As String
+    ' Runs one engine command (check, fill, clear, export, text) on this workbook.
+    Dim engine As String, looked As String, force As Boolean
+    Dim exitCode As Long, answer As String, answered As Boolean
 
-    If LCase$(Left$(ThisWorkbook.FullName, 4)) = "http" Then
-        ' Opened from a network location (OneDrive / SharePoint): <url>
-        ' The add-in works on local files only; sync or download it and open it from there.
-        MsgBox Zh("\u6b64\u5de5\u4f5c\u7c3f\u662f\u4ece\u7f51\u7edc\u4f4d\u7f6e\uff08OneDrive / " & _
-            "SharePoint\uff09\u6253\u5f00\u7684\uff1a") & vbLf & ThisWorkbook.FullName & vbLf & vbLf & _
-            Zh("\u5e74\u62a5\u52a9\u624b\u53ea\u80fd\u5904\u7406\u672c\u673a\u6587\u4ef6\u3002" & _
-            "\u8bf7\u628a\u6587\u4ef6\u540c\u6b65\u6216\u4e0b\u8f7d\u5230\u672c\u673a\u6587\u4ef6" & _
-            "\u5939\uff0c\u4ece\u672c\u673a\u8def\u5f84\u6253\u5f00\u540e\u518d\u8bd5\u3002"), _
-            vbExclamation, Title()
-        Exit Sub
-    End If
     If Len(ThisWorkbook.Path) = 0 Then
-        ' Save the workbook to a local folder first (File > Save As, type .xlsm), then click again.
-        MsgBox Zh("\u8bf7\u5148\u628a\u5de5\u4f5c\u7c3f\u4fdd\u5b58\u5230\u672c\u673a\u6587\u4ef6" & _
-            "\u5939\uff08\u6587\u4ef6 \u2192 \u53e6\u5b58\u4e3a\uff0c\u4fdd\u5b58\u7c7b\u578b\u9009" & _
-            "\u201cExcel \u542f\u7528\u5b8f\u7684\u5de5\u4f5c\u7c3f (*.xlsm)\u201d\uff09\uff0c" & _
-            "\u518d\u70b9\u51fb\u6309\u94ae\u3002"), vbExclamation, Title()
+        Say T("NOT_SAVED"), vbExclamation
         Exit Sub
     End If
 
     engine = FindEngine(looked)
     If Len(engine) = 0 Then
-        ' The engine was not found. Looked in: <list>. Run the installer, or enter the full
-        ' path of gknb-excel.exe as "engine path" on the cover sheet.
-        MsgBox Zh("\u627e\u4e0d\u5230\u5e74\u62a5\u52a9\u624b\u7a0b\u5e8f\u3002\u5df2\u67e5" & _
-            "\u627e\u4ee5\u4e0b\u4f4d\u7f6e\uff1a") & vbLf & vbLf & looked & vbLf & vbLf & _
-            Zh("\u8bf7\u8fd0\u884c\u5e74\u62a5\u52a9\u624b\u5b89\u88c5\u7a0b\u5e8f\uff1b\u5982" & _
-            "\u679c\u88c5\u5728\u522b\u5904\uff0c\u8bf7\u5728\u5c01\u9762\u201c\u5f15\u64ce\u8def" & _
-            "\u5f84\u201d\u4e2d\u586b\u5199 gknb-excel.exe \u7684\u5b8c\u6574\u8def\u5f84\u3002"), _
-            vbExclamation, Title()
+        Say T("NOT_FOUND") & vbLf & vbLf & looked & vbLf & vbLf & T("NOT_FOUND_HINT"), _
+            vbExclamation
         Exit Sub
     End If
 
     If Not SaveFirst() Then Exit Sub
 
     Do
-        If Not RunEngine(engine, verb & extra, exitCode, outText, errText) Then
-            ' Could not start the engine: <reason>
-            MsgBox Zh("\u65e0\u6cd5\u542f\u52a8\u5e74\u62a5\u52a9\u624b\uff1a") & vbLf & engine & _
-                vbLf & vbLf & Clip(errText), vbCritical, Title()
+        If Not RunEngine(engine, verb, force, exitCode, answer, answered) Then
+            Say T("START_FAILED") & vbLf & engine & vbLf & vbLf & Clip(answer) & vbLf & vbLf & _
+                T("START_FAILED_HINT"), vbCritical
             Exit Sub
         End If
         Select Case exitCode
         Case EXIT_OK
-            If Len(outText) > 0 Then MsgBox Clip(outText), vbInformation, Title()
+            If Len(answer) > 0 Then Say Clip(answer), vbInformation
             Exit Sub
         Case EXIT_USER_ERROR
-            MsgBox Clip(FirstText(errText, outText)), vbExclamation, Title()
+            Say Clip(OrNoText(answer)), vbExclamation
             Exit Sub
         Case EXIT_CONFIRM
-            If Len(extra) > 0 Then Exit Do ' asked again after --force: treat as a failure
-            If MsgBox(Clip(FirstText(outText, errText)), vbYesNo + vbQuestion + vbDefaultButton2, _
-                      Title()) <> vbYes Then Exit Sub
-            extra = " --force"
-        Case EXIT_NOT_FOUND
-            ' Cannot run the engine program: <command>. Check GKNB_ENGINE, GKNB_PYTHON or the
-            ' "engine path" on the cover sheet.
-            MsgBox Zh("\u65e0\u6cd5\u8fd0\u884c\u5e74\u62a5\u52a9\u624b\u7a0b\u5e8f\uff1a") & vbLf & _
-                engine & vbLf & vbLf & Zh("\u8bf7\u68c0\u67e5\u73af\u5883\u53d8\u91cf GKNB_ENGINE" & _
-                "\u3001GKNB_PYTHON \u6216\u5c01\u9762\u201c\u5f15\u64ce\u8def\u5f84\u201d\u7684" & _
-                "\u8bbe\u7f6e\u3002"), vbExclamation, Title()
-            Exit Sub
+            If force Then Exit Do ' asked again after --force: treat as a failure
+            If Say(Clip(OrNoText(answer)), vbYesNo + vbQuestion + vbDefaultButton2) <> vbYes Then
+                Exit Sub
+            End If
+            force = True
         Case Else
             Exit Do
         End Select
     Loop
-    ' The engine failed (exit code N): <stderr>
-    MsgBox Zh("\u5e74\u62a5\u52a9\u624b\u8fd0\u884c\u51fa\u9519\uff08\u9000\u51fa\u4ee3\u7801 ") & _
-        exitCode & Zh("\uff09\uff1a") & vbLf & Clip(FirstText(errText, outText)), vbCritical, Title()
+    If answered Then
+        Say T("FAILED") & exitCode & T("FAILED_END") & vbLf & Clip(OrNoText(answer)), _
+            vbCritical
+    Else
+        Say T("NO_RESULT") & exitCode & T("NO_RESULT_END"), vbCritical
+    End If
 End Sub
 
 Public Function HelpSheet() As Object
-    ' The help sheet: code name shtReadme, else the sheet named (shuo ming).
+    ' The help sheet: code name shtReadme, else the sheet named like T("HELP_SHEET").
     Dim ws As Object
     For Each ws In ThisWorkbook.Worksheets
         If ws.CodeName = "shtReadme" Then
@@ -353,16 +346,14 @@ Public Function HelpSheet() As Object
         End If
     Next ws
     On Error Resume Next
-    Set HelpSheet = ThisWorkbook.Worksheets(Zh("\u8bf4\u660e"))
+    Set HelpSheet = ThisWorkbook.Worksheets(T("HELP_SHEET"))
 End Function
 
 Public Sub ShowHelp()
     Dim ws As Object
     Set ws = HelpSheet()
     If ws Is Nothing Then
-        ' The help sheet was not found; it may have been deleted or renamed.
-        MsgBox Zh("\u627e\u4e0d\u5230\u201c\u8bf4\u660e\u201d\u5de5\u4f5c\u8868\uff0c\u5b83" & _
-            "\u53ef\u80fd\u5df2\u88ab\u5220\u9664\u6216\u6539\u540d\u3002"), vbExclamation, Title()
+        Say T("HELP_MISSING"), vbExclamation
         Exit Sub
     End If
     On Error Resume Next

@@ -1,30 +1,31 @@
 Attribute VB_Name = "GknbRibbon"
 ' Ribbon callbacks: every onAction of customUI/customUI.xml names a Sub here taking
-' (control As IRibbonControl). The same commands exist as plain macros (Alt+F8) for hosts
-' that do not show the custom ribbon tab.
+' (control As Object): late bound, so the project needs no reference to the Office type
+' library. The same commands exist as plain macros (Alt+F8) for hosts that do not show the
+' custom ribbon tab.
 Option Explicit
 
-Public Sub GknbOnCheck(control As IRibbonControl)
+Public Sub GknbOnCheck(control As Object)
     GknbCheck
 End Sub
 
-Public Sub GknbOnFillTotals(control As IRibbonControl)
+Public Sub GknbOnFillTotals(control As Object)
     GknbFillTotals
 End Sub
 
-Public Sub GknbOnClearMarks(control As IRibbonControl)
+Public Sub GknbOnClearMarks(control As Object)
     GknbClearMarks
 End Sub
 
-Public Sub GknbOnExportWord(control As IRibbonControl)
+Public Sub GknbOnExportWord(control As Object)
     GknbExportWord
 End Sub
 
-Public Sub GknbOnWriteText(control As IRibbonControl)
+Public Sub GknbOnWriteText(control As Object)
     GknbWriteText
 End Sub
 
-Public Sub GknbOnHelp(control As IRibbonControl)
+Public Sub GknbOnHelp(control As Object)
     GknbHelp
 End Sub
 

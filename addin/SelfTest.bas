@@ -3,7 +3,10 @@ Attribute VB_Name = "SelfTest"
 ' it with Alt+F8 -> GknbSelfTest. It proves that the project compiles (one module that does
 ' not compile makes every macro of the project fail) and that the code reaches the workbook:
 ' it lists the sheets with their code names, writes a marker into a far cell of the last
-' sheet and restores what was there, decodes the Chinese title and finds the help sheet.
+' sheet and restores what was there, reads the Chinese title (a hidden workbook name) and
+' finds the help sheet. When cell AX1001 of the last sheet holds lines of text, it also gives
+' the command line the launcher would build from them (program, then arguments; cmd=, as
+' UTF-16 hex), so a test can split it as the C runtime does and compare.
 ' The result line goes to the file named by the environment variable GKNB_SELFTEST_OUT
 ' (ASCII, sheet names as UTF-16 hex), else into a message box. GKNB_SELFTEST_QUIT=1 quits
 ' the application afterwards (for a run from the command line).
@@ -39,7 +42,28 @@ Public Function GknbSelfTestResult() As String
     Else
         s = s & " help=" & ws.CodeName
     End If
-    GknbSelfTestResult = s & " end"
+    GknbSelfTestResult = s & " cmd=" & SampleCommandLine() & " end"
+End Function
+
+Private Function SampleCommandLine() As String
+    Dim ws As Object, lines As Variant, rest() As String, i As Long, text As String
+    Set ws = ThisWorkbook.Worksheets(ThisWorkbook.Worksheets.Count)
+    text = CStr(ws.Cells(1001, 50).Value)
+    If Len(text) = 0 Then
+        SampleCommandLine = "none"
+        Exit Function
+    End If
+    lines = Split(text, vbLf)
+    ReDim rest(0 To UBound(lines))
+    For i = 1 To UBound(lines)
+        rest(i - 1) = lines(i)
+    Next i
+    If UBound(lines) >= 1 Then ReDim Preserve rest(0 To UBound(lines) - 1)
+    If UBound(lines) = 0 Then
+        SampleCommandLine = Hex4(Program(CStr(lines(0))))
+    Else
+        SampleCommandLine = Hex4(CommandLine(CStr(lines(0)), rest))
+    End If
 End Function
 
 Public Sub GknbSelfTest()

@@ -12,10 +12,14 @@
          the template to %LOCALAPPDATA%\gknb\template, and uninstall/new-report scripts beside;
       2. removes Mark-of-the-Web from the installed files (Unblock-File);
       3. registers two Excel Trusted Locations under HKCU (Office 16.0, and 15.0 when present):
-         the template folder and the reports folder (Documents\政府信息公开年报), so the
-         ribbon's macros run without a security prompt;
+         the template folder and the reports folder (Documents\政府信息公开年报, or
+         %USERPROFILE%\政府信息公开年报 when OneDrive syncs Documents), so the ribbon's macros
+         run without a security prompt; the installed template is made read-only, so no report
+         is ever saved into it;
       4. creates the Start-menu shortcut 新建政府信息公开年报 (copies the template to the reports
-         folder under a new name and opens it in Excel);
+         folder under a new name and opens it in Excel), and the Explorer 发送到 (SendTo)
+         entries 年报助手·校验 / 年报助手·填充合计 / 年报助手·导出Word, which run the engine on
+         a closed workbook without any macro (for PCs where macros cannot run, and for WPS);
       5. registers an entry in Settings > Apps (HKCU, per user) that runs uninstall.cmd;
       6. starts the installed gknb.exe once (--version) to prove antivirus let it run.
     A previous installation is replaced in place; the reports folder is never touched.
@@ -29,8 +33,9 @@
     No prompts and no windows; for mass deployment. The exit code says how it went.
 
 .PARAMETER ReportsFolder
-    Where the Start-menu shortcut creates new reports (default: Documents\政府信息公开年报).
-    Registered as a trusted location.
+    Where the Start-menu shortcut creates new reports (default: Documents\政府信息公开年报;
+    %USERPROFILE%\政府信息公开年报 when Documents is redirected into OneDrive). Registered as
+    a trusted location.
 #>
 [CmdletBinding()]
 param(
@@ -50,6 +55,8 @@ $LogFile = Join-Path $env:TEMP 'gknb-install.log'
 $TrustedKeyNames = @('gknb', 'gknb-reports')
 $TrustedMarker = "$ProductName（安装程序添加）"
 $UninstallKey = "HKCU:\Software\Microsoft\Windows\CurrentVersion\Uninstall\$AppId"
+# Explorer 发送到 entries: shortcut name -> the engine's --sendto verb (gknb.sendto.VERBS).
+$SendToEntries = [ordered]@{ '年报助手·校验' = 'check'; '年报助手·填充合计' = 'fill'; '年报助手·导出Word' = 'export' }
 # What install puts into $InstallDir (uninstall removes exactly these).
 $InstalledItems = @('gknb.exe', 'gknb-excel.exe', '_internal', 'template', 'uninstall.cmd',
     'uninstall.ps1', 'new-report.ps1', 'version.txt', 'install.json')
@@ -111,6 +118,18 @@ function Add-TrustedLocation([string]$Version, [string]$Name, [string]$Folder) {
     return $key
 }
 
+function Test-UnderOneDrive([string]$Path) {
+    # OneDrive's Known Folder Move redirects Documents into the synced folder.
+    foreach ($root in @($env:OneDrive, $env:OneDriveCommercial, $env:OneDriveConsumer)) {
+        if (-not $root) { continue }
+        $root = $root.TrimEnd('\')
+        if ($Path -ieq $root -or $Path.StartsWith($root + '\', [StringComparison]::OrdinalIgnoreCase)) {
+            return $true
+        }
+    }
+    return $false
+}
+
 function Get-RunningEngine {
     # Processes started from the install folder (a ribbon click in progress).
     @(Get-Process -ErrorAction SilentlyContinue | Where-Object {
@@ -169,7 +188,8 @@ try {
     Get-ChildItem -LiteralPath $engineSource -Force | Copy-Item -Destination $InstallDir -Recurse -Force
     $templateDir = Join-Path $InstallDir 'template'
     New-Item -ItemType Directory -Path $templateDir -Force | Out-Null
-    Copy-Item -LiteralPath (Join-Path $Package 'workbook_template.xlsm') -Destination $templateDir -Force
+    $template = Join-Path $templateDir 'workbook_template.xlsm'
+    Copy-Item -LiteralPath (Join-Path $Package 'workbook_template.xlsm') -Destination $template -Force
     foreach ($file in 'uninstall.cmd', 'uninstall.ps1', 'new-report.ps1', 'version.txt') {
         Copy-Item -LiteralPath (Join-Path $Package $file) -Destination $InstallDir -Force
     }
@@ -178,11 +198,30 @@ try {
     #    (invisible when the ribbon runs it hidden) and Excel would block the template's macros.
     Get-ChildItem -LiteralPath $InstallDir -Recurse -File | Unblock-File
     Write-Log 'unblocked installed files'
+    # The template itself is read-only: a clerk who opens it must "save as", so no report
+    # (and no clerk's data) ever lands in the installed copy. new-report.ps1 clears the flag
+    # on the copies it makes.
+    Set-ItemProperty -LiteralPath $template -Name IsReadOnly -Value $true
+    Write-Log "template read-only: $template"
 
     # 5. The reports folder and the trusted locations.
+    $reportsNote = ''
     if (-not $ReportsFolder) {
-        $ReportsFolder = Join-Path ([Environment]::GetFolderPath('MyDocuments')) '政府信息公开年报'
+        $documents = [Environment]::GetFolderPath('MyDocuments')
+        if (Test-UnderOneDrive $documents) {
+            # A synced folder gives workbooks an https:// name in Excel, can replace a file with
+            # the cloud's version, and is no local trusted location: keep reports outside it.
+            $ReportsFolder = Join-Path $env:USERPROFILE '政府信息公开年报'
+            $reportsNote = ("“文档”由 OneDrive 同步（$documents），年报文件夹改放在 $ReportsFolder（不同步）：" +
+                '同步中的工作簿在 Excel 中变成网址、可能被云端版本覆盖，也不能作为本机受信任位置。' +
+                '需要备份时请把该文件夹复制到单位指定的位置。')
+        } else {
+            $ReportsFolder = Join-Path $documents '政府信息公开年报'
+        }
+    } elseif (Test-UnderOneDrive $ReportsFolder) {
+        $reportsNote = "注意：指定的年报文件夹 $ReportsFolder 在 OneDrive 同步范围内，建议改用不同步的本机文件夹。"
     }
+    if ($reportsNote) { Say $reportsNote }
     New-Item -ItemType Directory -Path $ReportsFolder -Force | Out-Null
     $ReportsFolder = (Resolve-Path -LiteralPath $ReportsFolder).ProviderPath
     $trustedKeys = @()
@@ -210,6 +249,26 @@ try {
     $lnk.Save()
     Write-Log "shortcut $shortcut"
 
+    # 6b. Explorer 发送到 entries: the engine on the selected closed workbook(s), no macro.
+    #     Explorer appends the selected files' paths; the engine shows a message box and opens
+    #     the result. Minimised window: the engine hides its console at once.
+    $sendToDir = [Environment]::GetFolderPath('SendTo')
+    $engineExe = Join-Path $InstallDir 'gknb-excel.exe'
+    $sendToLinks = @()
+    foreach ($label in $SendToEntries.Keys) {
+        $path = Join-Path $sendToDir "$label.lnk"
+        $lnk = $shell.CreateShortcut($path)
+        $lnk.TargetPath = $engineExe
+        $lnk.Arguments = '--sendto ' + $SendToEntries[$label]
+        $lnk.WorkingDirectory = $InstallDir
+        $lnk.WindowStyle = 7
+        $lnk.Description = "$label：处理选中的工作簿（不需要宏，WPS 也可用；请先关闭该工作簿）"
+        $lnk.IconLocation = "$engineExe,0"
+        $lnk.Save()
+        $sendToLinks += $path
+        Write-Log "send-to entry $path"
+    }
+
     # 7. Settings > Apps entry (per user).
     $size = (Get-ChildItem -LiteralPath $InstallDir -Recurse -File | Measure-Object -Property Length -Sum).Sum
     New-Item -Path $UninstallKey -Force | Out-Null
@@ -231,7 +290,7 @@ try {
     $manifest = [ordered]@{
         product = $ProductName; version = $version; installDir = $InstallDir
         items = $InstalledItems; reportsFolder = $ReportsFolder; trustedLocationKeys = $trustedKeys
-        shortcut = $shortcut; uninstallKey = $UninstallKey
+        shortcut = $shortcut; sendToLinks = $sendToLinks; uninstallKey = $UninstallKey
         installedAt = (Get-Date -Format 'yyyy-MM-dd HH:mm:ss')
     }
     $manifest | ConvertTo-Json | Set-Content -LiteralPath (Join-Path $InstallDir 'install.json') -Encoding UTF8
@@ -263,6 +322,7 @@ try {
     Write-Host "  程序位置：$InstallDir"
     Write-Host "  新建年报：开始菜单 → “$ShortcutName”（年报保存在 $ReportsFolder）"
     Write-Host '  如果 Excel 正在运行，请关闭后重新打开，功能区“年报助手”选项卡上的按钮才能使用。'
+    Write-Host '  不用宏（宏被禁用、用 WPS）：关闭工作簿，右键它 →“发送到”→“年报助手·校验/填充合计/导出Word”。'
     if ($blocked) {
         Say ('注意：本单位的组策略不允许用户自行添加“受信任位置”，按钮中的宏可能被禁用。' +
             '请联系 IT 管理员按 README-IT.md 的说明处理。')

@@ -52,6 +52,7 @@ try {
         $n++
     }
     Copy-Item -LiteralPath $template -Destination $target
+    Set-ItemProperty -LiteralPath $target -Name IsReadOnly -Value $false  # the template is read-only
     Unblock-File -LiteralPath $target
 
     # Excel itself: the ribbon buttons do not work in WPS, even where WPS opens .xlsm files.

@@ -10,7 +10,8 @@ The checks go through the whole product with files whose folder and name hold sp
 Chinese characters: version, every module importable, new -> fill -> check a workbook,
 export it to Word and read that document back as a published report, review a folder with a
 process pool (a frozen Windows exe needs multiprocessing.freeze_support for that), the seed
-reports when given, and the ribbon engine's answer to bad arguments.
+reports when given, the ribbon engine's answer to bad arguments, and Explorer's 发送到 path
+(gknb-excel --sendto check) answering in a UTF-16 result file.
 """
 
 from __future__ import annotations
@@ -264,6 +265,27 @@ def check_ribbon_bad_arguments(engine: Engine, work: Path) -> str:
     return "non-zero exit, Chinese message on stderr, no traceback"
 
 
+def check_sendto(engine: Engine, work: Path) -> str:
+    """Explorer's 发送到 path: gknb-excel --sendto check marks a closed workbook in place and
+    answers in a UTF-16 result file (the ribbon's protocol)."""
+    import shutil
+
+    book = make_workbook(engine, work)
+    copy = book.with_name("发送到 & 100%PATH% 测试.xlsx")
+    shutil.copyfile(book, copy)
+    result = work / "答复 &%TEMP%.txt"
+    run = expect(engine.ribbon("--sendto", "check", copy, "--result", result, "--no-open"), [0])
+    data = result.read_bytes() if result.exists() else b""
+    if not data.startswith(b"\xff\xfe"):
+        raise SmokeFailure(f"结果文件不是 UTF-16 LE（带 BOM）：\n{run.describe()}")
+    answer = data[2:].decode("utf-16-le")
+    if not answer.startswith(f"{copy.name}：错误 ") or "Traceback" in answer:
+        raise SmokeFailure(f"“发送到 → 校验”的答复不对：{answer}\n{run.describe()}")
+    if not copy.with_name(f"{copy.stem}.备份{copy.suffix}").exists():
+        raise SmokeFailure(f"就地标记后没有备份：\n{run.describe()}")
+    return answer.splitlines()[0]
+
+
 Check = Callable[[Engine, Path], str]
 CHECKS: list[tuple[str, Check]] = [
     ("version", check_version),
@@ -272,6 +294,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("export", check_export_and_read_back),
     ("review", check_review),
     ("ribbon", check_ribbon_bad_arguments),
+    ("sendto", check_sendto),
 ]
 
 

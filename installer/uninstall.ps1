@@ -8,8 +8,9 @@
     silently:  uninstall.cmd /quiet
 
     Removes: the installed items in %LOCALAPPDATA%\gknb (then the folder, if nothing else is in
-    it), the Excel Trusted Locations the installer registered, the Start-menu shortcut and the
-    Settings > Apps entry. Keeps: the reports folder and every workbook in it.
+    it), the Excel Trusted Locations the installer registered, the Start-menu shortcut, the
+    Explorer 发送到 entries and the Settings > Apps entry. Keeps: the reports folder and every
+    workbook in it.
 
     Exit codes: 0 removed (or nothing to remove); 1 failed (see the log); 3 the engine is running
     (a ribbon button is busy) - retry later.
@@ -38,6 +39,9 @@ $Defaults = @{
             }
         })
     shortcut = Join-Path ([Environment]::GetFolderPath('Programs')) '新建政府信息公开年报.lnk'
+    sendToLinks = @(foreach ($n in '年报助手·校验.lnk', '年报助手·填充合计.lnk', '年报助手·导出Word.lnk') {
+            Join-Path ([Environment]::GetFolderPath('SendTo')) $n
+        })
     uninstallKey = 'HKCU:\Software\Microsoft\Windows\CurrentVersion\Uninstall\gknb'
     reportsFolder = ''
 }
@@ -100,6 +104,9 @@ try {
         }
     }
     Remove-Quietly (Get-Setting $manifest 'shortcut') 'shortcut'
+    foreach ($link in @(Get-Setting $manifest 'sendToLinks')) {
+        Remove-Quietly $link 'send-to entry'
+    }
     Remove-Quietly (Get-Setting $manifest 'uninstallKey') 'registry key'
 
     # The installed items, then the folder if the user kept nothing else in it.

@@ -74,7 +74,7 @@ def _set(wb: Workbook, key: Key, value: object) -> None:
 def fill_demo(wb: Workbook) -> None:
     """Type the demo numbers (with their mistakes) into a fresh 2021-format workbook."""
     t3 = F2021.block("T3")
-    applicants = [c.id for c in t3.cols if c.id != "total"]
+    applicants = F2021.applicants
     for row in t3.rows:
         values = T3_INPUTS.get(row.id, (0,) * 6) if row.id != "r7_total" else None
         if values is None:
@@ -87,7 +87,7 @@ def fill_demo(wb: Workbook) -> None:
             continue
         total = sum(T3_INPUTS.get(row.id, (0,) * 6))
         _set(wb, ("T3", row.id, "total"), total)
-    results = [r.id for r in t3.rows if r.section and r.id != "r7_total"]
+    results = F2021.results
     for i, col in enumerate(applicants):
         _set(
             wb,

@@ -1,24 +1,18 @@
 """The engine behind the Excel ribbon (python -m gknb.excel, frozen as gknb-excel.exe).
 
-The VBA launcher (addin/GknbLauncher.bas) runs
+The VBA launcher (addin/GknbLauncher.bas) starts it directly (no cmd.exe):
 
-    gknb-excel <check|fill|clear|export|help> [--force] --wb="<Book.Name>" --from_xl=1
-               --app="<...\\EXCEL.EXE>" --hwnd=<hwnd>
+    gknb-excel <check|fill|clear|export|text|help> [--force] "--result=<file>"
+               "--wb=<Book.Name>" --from_xl=1 --hwnd=<hwnd>
 
-(the arguments of xlwings' RunFrozenPython), waits, and reads stdout/stderr as UTF-8.
-Exit codes, as the launcher expects them:
-
-    0  done; stdout holds a one-line summary for a message box (may be empty)
-    1  user error; stderr holds a Chinese message saying what to do
-    2  internal error; stderr holds a Chinese message (a traceback only with --debug or
-       GKNB_DEBUG=1)
-    3  a question (export while errors remain); stdout holds it; on Yes the launcher runs the
-       same command again with --force
+waits, and reads the answer from the result file. gknb.launch holds that contract (argument
+quoting, the UTF-16 result file, exit codes 0 done / 1 user error / 2 internal error /
+3 question, the watchdog); `gknb-excel --sendto ...` is Explorer's 发送到 path (gknb.sendto).
 
 This is the only module that knows about the ribbon: it parses the launcher's arguments, finds
 the workbook (`Book.caller()`), runs the operation — the same `gknb.workbook.ops` function the
 command line runs, over the live book through `gknb.workbook.live.XlwingsBook` — and turns its
-result into the exit code and message the launcher expects.
+result into the exit code and answer the launcher expects.
 """
 
 from __future__ import annotations
@@ -36,13 +30,25 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from gknb.errors import GknbError
+from gknb.launch import (
+    EXIT_CONFIRM,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USER_ERROR,
+    RIBBON_TIMEOUT,
+    Answer,
+    Watchdog,
+    limit_com_retries,
+    local_path,
+    result_arg,
+    timeout_from_env,
+)
 from gknb.model import Finding, Report, Severity
 from gknb.workbook import ops
 from gknb.workbook.contract import README
 from gknb.workbook.live import XlwingsBook
 from gknb.workbook.marks import parse_address
 
-EXIT_OK, EXIT_USER_ERROR, EXIT_INTERNAL, EXIT_CONFIRM = 0, 1, 2, 3
 COMMANDS = ("check", "fill", "clear", "export", "text", "help")
 
 
@@ -162,20 +168,22 @@ COMMAND_FUNCS: dict[str, Callable[[XlwingsBook, argparse.Namespace], Outcome]] =
 # ---- entry point -----------------------------------------------------------------------------
 
 
+class _BadArguments(Exception):
+    pass
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(
-            EXIT_INTERNAL,
-            f"年报助手收到的参数不对（{message}）。请重新安装年报助手，或更新工作簿模板。\n",
-        )
+        raise _BadArguments(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="gknb-excel", description="年报助手 Excel 功能区按钮背后的程序。")
     p.add_argument("command", choices=COMMANDS)
+    p.add_argument("--result", help="把答复写入此文件（UTF-16，由功能区按钮传入）")
     p.add_argument("--wb", help="工作簿名称（由 Excel 传入）")
     p.add_argument("--from_xl", help="由 Excel 调用时为 1")
-    p.add_argument("--app", help="EXCEL.EXE 的路径")
+    p.add_argument("--app", help="EXCEL.EXE 的路径（旧版模板传入，不再使用）")
     p.add_argument("--hwnd", help="Excel 窗口句柄")
     p.add_argument("--force", action="store_true", help="仍有错误也导出")
     p.add_argument("--debug", action="store_true", help="出错时显示详细信息")
@@ -207,6 +215,16 @@ def caller_book(args: argparse.Namespace) -> Any:
     ) from first
 
 
+def require_local(book: Any) -> None:
+    """A workbook opened from OneDrive/SharePoint has an https:// FullName: it must have a
+    synced local file (launch.local_path says what to do when it has none)."""
+    try:
+        fullname = str(book.api.FullName)
+    except Exception:
+        return  # not COM (tests): the name is what the book says
+    local_path(fullname)
+
+
 def _utf8_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # not when replaced by a test or a host
@@ -214,34 +232,53 @@ def _utf8_streams() -> None:
                 stream.reconfigure(encoding="utf-8")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    _utf8_streams()
-    parser = build_parser()
-    args, unknown = parser.parse_known_args(argv)
-    stray = [a for a in unknown if not a.startswith("--")]
-    if stray:  # options a newer launcher may add are ignored; stray words are not
-        parser.error("多余的参数 " + " ".join(stray))
-    debug = args.debug or os.environ.get("GKNB_DEBUG") == "1"
+def run(args: argparse.Namespace, debug: bool) -> tuple[int, str]:
+    """The command's exit code and answer text; never raises."""
     try:
-        book = XlwingsBook(caller_book(args))
+        caller = caller_book(args)
+        require_local(caller)
+        book = XlwingsBook(caller)
         outcome = COMMAND_FUNCS[args.command](book, args)
     except GknbError as exc:
         if debug:
             traceback.print_exc()
-        print(str(exc), file=sys.stderr)
-        return EXIT_USER_ERROR
+        return EXIT_USER_ERROR, str(exc)
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        print(
+        return EXIT_INTERNAL, (
             f"年报助手内部错误：{type(exc).__name__}: {exc}。"
-            f"请设置环境变量 GKNB_DEBUG=1 后重试，并把显示的内容发给技术支持。",
-            file=sys.stderr,
+            f"请设置环境变量 GKNB_DEBUG=1 后重试，并把显示的内容发给技术支持。"
+        )
+    return outcome.code, outcome.stdout
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--sendto"]:
+        from gknb.sendto import main as sendto_main
+
+        return sendto_main(argv[1:])
+    _utf8_streams()
+    answer = Answer(result_arg(argv))
+    parser = build_parser()
+    try:
+        args, unknown = parser.parse_known_args(argv)
+        stray = [a for a in unknown if not a.startswith("--")]
+        if stray:  # options a newer launcher may add are ignored; stray words are not
+            raise _BadArguments("多余的参数 " + " ".join(stray))
+    except _BadArguments as exc:
+        answer.give(
+            EXIT_INTERNAL,
+            f"年报助手收到的参数不对（{exc}）。请重新安装年报助手，或更新工作簿模板。",
         )
         return EXIT_INTERNAL
-    if outcome.stdout:
-        print(outcome.stdout)
-    return outcome.code
+    debug = args.debug or os.environ.get("GKNB_DEBUG") == "1"
+    limit_com_retries()
+    with Watchdog(timeout_from_env(RIBBON_TIMEOUT), answer):
+        code, text = run(args, debug)
+        answer.give(code, text)
+    return code
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from gknb import rules
 from gknb.errors import GknbError
+from gknb.formats.base import T3_CARRY_OUT
 from gknb.model import Finding, Prior, Report, ReportKind, Severity
 from gknb.totals import TotalChange, compute_totals
 from gknb.workbook.ops import FillResult, TextResult
@@ -103,11 +104,12 @@ def read_any(path: Path) -> Report:
 def prior_from(report: Report) -> Prior:
     """Last year's figures that the cross-year rules need, taken from last year's report."""
     prior = Prior(year=report.year, source=report.source)
-    for col in report.format.block("T3").cols:
-        prior.carry_out[col.id] = report.value(("T3", "carry_out", col.id))
-    if report.version == "2021":
-        for row in ("regulation", "normative"):
-            prior.in_force[row] = report.value(("T2_1", row, "in_force"))
+    fmt = report.format
+    for col in fmt.block("T3").cols:
+        prior.carry_out[col.id] = report.value(fmt.t3(T3_CARRY_OUT, col.id))
+    if fmt.in_force is not None:
+        for row in fmt.in_force.rows:
+            prior.in_force[row] = report.value((fmt.in_force.block, row, fmt.in_force.in_force))
     return prior
 
 

@@ -25,12 +25,13 @@ def consistent_values(fmt: Format, rng: random.Random) -> dict[Key, int | float]
                 values[key] = rng.randint(-60, 60)
             else:
                 values[key] = rng.choice((0, 0, 1, 3, rng.randint(0, 2000)))
-    if fmt.version == "2019":  # keep R9 quiet: published <= total_public
-        for row in ("regulation", "normative"):
-            pub = values[("T2_1", row, "published")]
-            values[("T2_1", row, "total_public")] = pub + rng.randint(0, 50)
+    if fmt.published_within is not None:  # keep R9 quiet: published <= total
+        published, total = fmt.published_within
+        for row in fmt.block("T2_1").rows:
+            pub = values[("T2_1", row.id, published)]
+            values[("T2_1", row.id, total)] = pub + rng.randint(0, 50)
     t3 = fmt.block("T3")
-    results = [r.id for r in t3.rows if r.section and r.id != "r7_total"]
+    results = fmt.results
     for col in (c.id for c in t3.cols if c.id != "total"):
         for r in results:
             values[("T3", r, col)] = rng.choice((0, 0, 0, 1, rng.randint(0, 30)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gknb.formats import Format, Key
-from gknb.model import Issue, Report
+from gknb.model import Issue, Report, ReportKind
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,7 @@ class TotalChange:
 
 def total_addends(fmt: Format, key: Key) -> tuple[Key, ...]:
     """The input cells a total adds up (never other totals)."""
-    formulas = fmt.total_formulas()
-    addends = formulas[key]
-    if key[1] == "r7_total" and key[2] == "total":
-        # the grand total: the sum of the row totals' inputs, i.e. every result cell
-        addends = tuple(a for row_key in formulas[key] for a in formulas[row_key])
-    return addends
+    return fmt.total_formulas()[key]
 
 
 def blank_totals(report: Report) -> list[Key]:
@@ -38,7 +33,7 @@ def blank_totals(report: Report) -> list[Key]:
 
     Only template workbooks: a clerk fills their totals with one click. In a published report
     (or an agency's own workbook) a blank total is what was published, and stays a finding."""
-    if report.kind != "workbook" or not report.locations:
+    if report.kind is not ReportKind.WORKBOOK or not report.locations:
         return []
     return [
         key

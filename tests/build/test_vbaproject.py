@@ -72,8 +72,8 @@ def test_dir_stream_records() -> None:
     assert struct.unpack("<H", values[0x0003])[0] == 1252  # code page
     assert values[0x0004] == b"VBAProject"
     libids = [p[4 : 4 + struct.unpack_from("<I", p)[0]].decode() for r, p in recs if r == 0x000D]
-    assert any("{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0" in lib for lib in libids)  # Office
-    assert any("{00020430-0000-0000-C000-000000000046}" in lib for lib in libids)  # stdole
+    # stdole only: no Office type library (callbacks take `control As Object`)
+    assert len(libids) == 1 and "{00020430-0000-0000-C000-000000000046}" in libids[0]
     names = [p.decode() for r, p in recs if r == 0x0019]
     assert names == ["ThisWorkbook", *CODENAMES] + [m.name for m in addin_modules()]
     types = [r for r in ids if r in (0x0021, 0x0022)]
@@ -136,9 +136,7 @@ def test_sources_are_ascii_and_named(path: Path) -> None:
 def _subs_with_control_arg() -> set[str]:
     subs = set()
     for path in BAS_FILES:
-        for m in re.finditer(
-            r"^Public Sub (\w+)\(control As IRibbonControl\)\s*$", path.read_text(), re.M
-        ):
+        for m in re.finditer(r"^Public Sub (\w+)\(control As Object\)\s*$", path.read_text(), re.M):
             subs.add(m.group(1))
     return subs
 
@@ -158,38 +156,54 @@ def test_every_ribbon_action_has_its_callback() -> None:
     assert all(el.get("imageMso") for el in ui.iter("{*}button"))
 
 
-def _zh_literals() -> list[str]:
-    out = []
+def test_every_ui_text_the_vba_asks_for_exists() -> None:
+    """T("KEY") in the VBA and addin/ui-strings.txt agree both ways; no \\u escapes or ChrW."""
+    from gknb.build.xlsm import ui_strings
+
+    texts = ui_strings()
+    used = set()
     for path in BAS_FILES:
-        out += re.findall(r'"([^"\r\n]*\\u[^"\r\n]*)"', path.read_text())
-    return [lit for lit in out if lit != "\\u"]  # Zh() itself compares with "\u"
+        code = path.read_text()
+        used |= set(re.findall(r'\bT\("([A-Z0-9_]+)"\)', code))
+        assert "ChrW" not in code and "\\u" not in code, path.name
+    assert used == set(texts)
+    joined = "".join(texts.values())
+    for phrase in ("年报助手", "找不到年报助手程序", "GKNB_ENGINE", "GK_ENGINE", "发送到", "说明"):
+        assert phrase in joined
 
 
-def test_chinese_escapes_are_well_formed() -> None:
-    literals = _zh_literals()
-    assert literals
-    for lit in literals:
-        for m in re.finditer(r"\\u", lit):
-            assert re.fullmatch(r"[0-9a-f]{4}", lit[m.end() : m.end() + 4]), lit
-    decoded = "".join(
-        re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m[1], 16)), x) for x in literals
-    )
-    for phrase in (
-        "年报助手",
-        "找不到年报助手程序",
-        "OneDrive",
-        "GKNB_ENGINE",
-        "GK_ENGINE",
-        "说明",
-    ):
-        assert phrase in decoded
+def test_ui_strings_are_checked(tmp_path: Path) -> None:
+    from gknb.build.xlsm import ui_strings
+
+    (tmp_path / "ui-strings.txt").write_text("TITLE = 年报助手\nbad line\n", "utf-8")
+    with pytest.raises(ValueError, match="第 2 行"):
+        ui_strings(tmp_path)
+    (tmp_path / "ui-strings.txt").write_text("LONG = " + "字" * 256 + "\n", "utf-8")
+    with pytest.raises(ValueError, match="255"):
+        ui_strings(tmp_path)
+
+
+def test_antivirus_indicators_stay_low() -> None:
+    """olevba's analysis of the template (what antivirus heuristics look at): no command shell,
+    no obfuscation indicators from Chinese escapes (ChrW), no interpreter names. 25 indicators
+    before the launcher was rewritten, 15 after; the remaining ones are the launcher's job
+    (WScript.Shell Run, CreateObject, the self-test's file output, Excel's own GUIDs)."""
+    from gknb.build.__main__ import template_bytes
+
+    parser = VBA_Parser("t.xlsm", data=template_bytes("2021"))
+    keywords = {kw for _, kw, _ in parser.analyze_macros()}
+    parser.close()
+    assert not keywords & {"cmd.exe", "ChrW", "python.exe", "pythonw.exe", "py.exe", "Chr"}
+    assert not any(k.lower().startswith("u30") for k in keywords)  # no "\\u3001py.exe" IOCs
+    assert len(keywords) <= 15, sorted(keywords)
 
 
 def test_launcher_documents_the_exit_code_protocol() -> None:
     text = (ADDIN_DIR / "GknbLauncher.bas").read_text()
     for const, value in (("EXIT_OK", 0), ("EXIT_USER_ERROR", 1), ("EXIT_CONFIRM", 3)):
         assert re.search(rf"Private Const {const} As Long = {value}\b", text)
-    assert "--from_xl=1" in text and "--hwnd=" in text and "--force" in text
+    assert '"--from_xl=1"' in text and '"--hwnd="' in text and '"--force"' in text
+    assert '"--result="' in text
 
 
 def test_non_ascii_source_is_refused(tmp_path: Path) -> None:

@@ -58,3 +58,7 @@ def test_seed_reports(engine: Any, work: Path, smoke: ModuleType, seeds: Path) -
 
 def test_ribbon_engine_rejects_bad_arguments(engine: Any, work: Path, smoke: ModuleType) -> None:
     smoke.check_ribbon_bad_arguments(engine, work)
+
+
+def test_send_to_marks_a_closed_workbook(engine: Any, work: Path, smoke: ModuleType) -> None:
+    assert "错误 0 处" in smoke.check_sendto(engine, work)

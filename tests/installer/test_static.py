@@ -32,7 +32,7 @@ def test_the_scripts_are_there() -> None:
     names = {p.name for p in POWERSHELL + BATCH}
     assert names >= {
         "install.ps1", "install.cmd", "uninstall.ps1", "uninstall.cmd", "new-report.ps1",
-        "build_windows.ps1",
+        "build_windows.ps1", "verify-windows.ps1",
     }  # fmt: skip
 
 
@@ -176,3 +176,46 @@ def test_pack_layout(tmp_path: Path, pack: ModuleType) -> None:
         rel = rel.replace("\\", "/")
         assert any(n == f"{top}/{rel}" or n.startswith(f"{top}/{rel}/") for n in names), rel
     assert "gknb/gknb-excel.exe" in sums
+
+
+def test_send_to_entries_match_the_engine_and_are_removed() -> None:
+    from gknb import sendto
+
+    install, uninstall = text(INSTALLER / "install.ps1"), text(INSTALLER / "uninstall.ps1")
+    entries = re.search(r"\$SendToEntries = \[ordered\]@\{([^}]*)\}", install)
+    assert entries
+    pairs = dict(re.findall(r"'([^']+)' = '([^']+)'", entries.group(1)))
+    assert pairs == {f"年报助手·{label}": verb for verb, label in sendto.VERBS.items()}
+    assert "'--sendto ' + $SendToEntries[$label]" in install
+    assert "GetFolderPath('SendTo')" in install and "GetFolderPath('SendTo')" in uninstall
+    for label in pairs:
+        assert f"'{label}.lnk'" in uninstall
+    assert "sendToLinks = $sendToLinks" in install and "'sendToLinks'" in uninstall
+
+
+def test_template_is_read_only_and_reports_stay_out_of_onedrive() -> None:
+    install, new_report = text(INSTALLER / "install.ps1"), text(INSTALLER / "new-report.ps1")
+    assert "Set-ItemProperty -LiteralPath $template -Name IsReadOnly -Value $true" in install
+    # the flag is set after Unblock-File (a read-only file's zone stream cannot be removed)
+    assert install.index("Unblock-File") < install.index("-Name IsReadOnly -Value $true")
+    assert "-Name IsReadOnly -Value $false" in new_report  # copies are writable
+    assert "Test-UnderOneDrive $documents" in install
+    for var in ("$env:OneDrive", "$env:OneDriveCommercial", "$env:OneDriveConsumer"):
+        assert var in install
+
+
+def test_verify_script_runs_every_ribbon_callback_and_the_send_to_path() -> None:
+    from lxml import etree
+
+    from gknb import sendto
+
+    script = text(INSTALLER / "verify-windows.ps1")
+    ui = etree.parse(str(ROOT / "addin" / "customUI" / "customUI.xml")).getroot()
+    actions = {el.get("onAction") for el in ui.iter() if el.get("onAction")}
+    for action in actions:
+        assert f"'{action}'" in script, action
+    assert set(re.findall(r"'--sendto', '(\w+)'", script)) == set(sendto.VERBS)
+    assert "GknbSelfTestResult" in script and "GknbLastMessage" in script
+    assert "GKNB_VERIFY" in text(ROOT / "addin" / "GknbLauncher.bas")
+    assert "Format-Table" in script and "exit 1" in script
+    assert "verify-windows.ps1 -NoExcel" in text(WORKFLOW)

@@ -8,7 +8,8 @@ from openpyxl import Workbook, load_workbook
 from gknb.errors import GknbError
 from gknb.formats import FORMATS
 from gknb.review.batch import review
-from gknb.review.rollup import ROLLUP_KEYS, Link, check_cycles
+from gknb.review.rollup import Link, check_cycles
+from gknb.rules.rollup import ROLLUP_KEYS
 from gknb.synth import consistent_values
 
 

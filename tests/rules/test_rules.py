@@ -1,9 +1,12 @@
 """One case per rule and severity, on small Reports built in code."""
 
+from dataclasses import replace
+
 import pytest
 
+from gknb.formats import F2021, FORMATS
 from gknb.model import Prior, Severity
-from gknb.rules import RULES, check, summary_line
+from gknb.rules import RULES, applies, check, summary_line
 from gknb.synth import consistent_report
 from gknb.values import parse_value
 
@@ -205,7 +208,23 @@ def test_catalogue_covers_every_rule_and_summary():
     assert ids == ["R1", "R2", "R3", "R4", "R5", "R5a", "R5b", "R6", "R7", "R8", "R9", "R10",
                    "R11", "R12", "R13", "R14", "READ"]  # fmt: skip
     report = report_with("2021", {("T3", "r1_open", "natural"): "abc"})
-    assert summary_line(check(report)).startswith("错误 ")
+    assert summary_line(check(report)) == "错误 1 处，警告 0 处，提示 0 处"
+    assert summary_line([]) == "错误 0 处，警告 0 处，提示 0 处"
+
+
+def test_every_catalogue_entry_carries_its_check():
+    for rule in RULES:
+        # exactly one: a check of one report, or a comparison of reports (R14)
+        assert (rule.check is None) != (rule.compare is None), rule.id
+        assert rule.part is None or hasattr(F2021, rule.part), rule.id
+
+
+def test_a_rule_applies_where_the_format_declares_its_part():
+    applying = {v: {r.id for r in RULES if applies(r, FORMATS[v])} for v in FORMATS}
+    assert applying["2019"] - applying["2021"] == {"R9"}
+    assert applying["2021"] - applying["2019"] == {"R7", "R8", "R11", "R12"}
+    bare = replace(F2021, version="test", in_force=None, fee_in_wan=None, unpaid_fee=None)
+    assert {r.id for r in RULES if not applies(r, bare)} == {"R7", "R8", "R9", "R11", "R12"}
 
 
 def test_findings_are_grouped_by_table_in_report_order():

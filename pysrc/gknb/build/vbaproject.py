@@ -6,8 +6,10 @@ What is written, and why (see ../shared/notes/excel-feasibility.md):
   reserved3 0x0001), with no performance cache and no `__SRP_*` streams: Excel then compiles the
   project from source, as it does for xlwings' own templates and vbamc's output.
 - Module streams hold only compressed source (MODULEOFFSET 0).
-- References: stdole and the Office type library (MSO.DLL 2.0), which `IRibbonControl` needs.
-- Code page 1252; every source must be ASCII (Chinese text comes from the ribbon XML or ChrW).
+- One reference, stdole (OLE Automation, present on every Windows): the ribbon callbacks take
+  `control As Object`, so no Office type library is needed, and none can be MISSING.
+- Code page 1252; every source must be ASCII (Chinese text comes from the ribbon XML and the
+  hidden GKNB_UI_* names, see gknb.build.xlsm.ui_strings).
 - A fixed project id and fixed seeds for CMG/DPB/GC (encrypted per MS-OVBA 2.4.3 and valid when
   decrypted: unprotected, no password, visible), so the same sources give the same bytes.
 """
@@ -42,12 +44,6 @@ REFERENCES: tuple[tuple[str, str], ...] = (
         "stdole",
         r"*\G{00020430-0000-0000-C000-000000000046}#2.0#0#"
         r"C:\Windows\System32\stdole2.tlb#OLE Automation",
-    ),
-    (
-        "Office",
-        r"*\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#"
-        r"C:\Program Files\Common Files\Microsoft Shared\OFFICE16\MSO.DLL"
-        r"#Microsoft Office 16.0 Object Library",
     ),
 )
 

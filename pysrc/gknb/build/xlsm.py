@@ -10,6 +10,7 @@ created/modified times, because openpyxl stamps the time of saving.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -37,6 +38,9 @@ CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 CUSTOMUI_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 CUSTOMUI_PART = "customUI/customUI.xml"
 VBA_PART = "xl/vbaProject.bin"
+UI_STRINGS = "ui-strings.txt"  # in addin/: the launcher's Chinese texts
+UI_PREFIX = "GKNB_UI_"
+MAX_UI_TEXT = 255  # Excel's limit for a text constant in a formula
 
 # A fixed default for docProps/core.xml: builds must not depend on the clock.
 DEFAULT_TIMESTAMP = datetime(2021, 9, 26, tzinfo=UTC)
@@ -103,6 +107,48 @@ def _core_properties(xml: bytes, timestamp: datetime) -> bytes:
     return _dump(root)
 
 
+def ui_strings(addin_dir: Path = ADDIN_DIR) -> dict[str, str]:
+    """addin/ui-strings.txt: `KEY = text` lines (# comments), the VBA's Chinese texts."""
+    texts: dict[str, str] = {}
+    path = addin_dir / UI_STRINGS
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, text = line.partition("=")
+        key, text = key.strip(), text.strip()
+        if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", key) or not text:
+            raise ValueError(f"{path.name} 第 {number} 行应为 KEY = 文字：{line}")
+        if len(text) > MAX_UI_TEXT:
+            raise ValueError(f"{path.name} 第 {number} 行超过 {MAX_UI_TEXT} 个字符")
+        if key in texts:
+            raise ValueError(f"{path.name} 第 {number} 行：{key} 重复")
+        texts[key] = text
+    return texts
+
+
+def _ui_names(workbook_xml: bytes, texts: dict[str, str]) -> bytes:
+    """Each text as a hidden workbook-level name GKNB_UI_<KEY> = "text" (replacing old ones)."""
+    root = _parse(workbook_xml)
+    names = root.find(f"{{{MAIN_NS}}}definedNames")
+    if names is None:
+        names = etree.Element(f"{{{MAIN_NS}}}definedNames")
+        anchor = root.find(f"{{{MAIN_NS}}}externalReferences")
+        if anchor is None:
+            anchor = root.find(f"{{{MAIN_NS}}}sheets")
+        if anchor is None:
+            raise ValueError("xl/workbook.xml 中没有 sheets 元素")
+        anchor.addnext(names)
+    for el in list(names):
+        if (el.get("name") or "").startswith(UI_PREFIX):
+            names.remove(el)
+    for key, text in texts.items():
+        el = etree.SubElement(names, f"{{{MAIN_NS}}}definedName")
+        el.set("name", UI_PREFIX + key)
+        el.set("hidden", "1")
+        el.text = '"' + text.replace('"', '""') + '"'
+    return _dump(root)
+
+
 def read_codenames(xlsx: bytes) -> tuple[str | None, list[tuple[str, str | None]]]:
     """(workbook code name, [(sheet name, sheet code name)] in workbook order)."""
     with zipfile.ZipFile(io.BytesIO(xlsx)) as zf:
@@ -152,13 +198,15 @@ def build_xlsm(
     *,
     customui: bytes | None = None,
     modules: Sequence[Module] | None = None,
+    ui: dict[str, str] | None = None,
     timestamp: datetime = DEFAULT_TIMESTAMP,
 ) -> bytes:
     """Add the VBA project and the ribbon to openpyxl's xlsx bytes; returns .xlsm bytes.
 
     `sheet_codenames`, when given, must equal the code names of the workbook's sheets (the VBA
     project needs one document module per sheet, named like it). `customui` defaults to
-    addin/customUI/customUI.xml, `modules` to the addin/*.bas modules.
+    addin/customUI/customUI.xml, `modules` to the addin/*.bas modules, `ui` to the texts of
+    addin/ui-strings.txt (hidden names the VBA reads its Chinese messages from).
     """
     wb_code, codenames = _check_codenames(xlsx, sheet_codenames)
     if customui is None:
@@ -167,6 +215,7 @@ def build_xlsm(
     if root.tag != f"{{{CUSTOMUI_NS}}}customUI":
         raise ValueError(f"customUI.xml 的根元素必须是 {{{CUSTOMUI_NS}}}customUI")
     vba = vba_project_bin(codenames, wb_code, modules)
+    texts = ui_strings() if ui is None else ui
 
     out = io.BytesIO()
     with (
@@ -188,6 +237,8 @@ def build_xlsm(
                 data = _add_relationship(data, VBA_REL, "vbaProject.bin")
             elif name == "docProps/core.xml":
                 data = _core_properties(data, timestamp)
+            elif name == "xl/workbook.xml":
+                data = _ui_names(data, texts)
             dst.writestr(_zipinfo(name), data)
             if name == "xl/workbook.xml":
                 dst.writestr(_zipinfo(VBA_PART), vba)

@@ -75,6 +75,18 @@ class Block:
 
 
 @dataclass(frozen=True)
+class InForce:
+    """Table 二(一) counts that carry over from year to year (现行有效 = 上年 + 制发 − 废止):
+    the block, its rows, and its three columns. A format that declares it gets R7 and R8."""
+
+    block: str
+    rows: tuple[str, ...]
+    issued: str
+    repealed: str
+    in_force: str
+
+
+@dataclass(frozen=True)
 class Equation:
     """``sum(lhs) == sum(rhs)``; the finding is reported on ``target`` (a member of lhs)."""
 
@@ -100,12 +112,43 @@ SECTION_TITLES = (
 )
 
 
+T3_NEW, T3_CARRY_IN, T3_GRAND, T3_CARRY_OUT = "new", "carry_in", "r7_total", "carry_out"
+T3_TOTAL = "total"  # table 三's 总计 column
+T4_PARTS = ("rv", "ld", "la")  # 行政复议, 未经复议直接起诉, 复议后起诉
+
+
 @dataclass(frozen=True, eq=False)
 class Format:
     version: str  # "2019" / "2021"
     document: str  # the notice that issued it
     years: str  # human description of the years it is used for
     blocks: tuple[Block, ...]
+    # named parts that some rules check (the rule catalogue names the part each rule needs);
+    # None where the format has no such part, and then it has no such rule
+    published_within: tuple[str, str] | None = None  # 二(一) (新公开, 对外公开总数) columns: R9
+    in_force: InForce | None = None  # R7, R8, and last year's figures kept for them
+    fee_in_wan: Key | None = None  # a fee amount in 万元: R11
+    unpaid_fee: Key | None = None  # 表三 requests dropped for unpaid fees: R12
+    _formulas: dict[Key, tuple[Key, ...]] = field(default_factory=dict, repr=False)
+
+    @property
+    def applicants(self) -> tuple[str, ...]:
+        """Table 三's applicant columns (自然人 and the five kinds of organisation)."""
+        return tuple(c.id for c in self.block("T3").cols if c.id != T3_TOTAL)
+
+    @property
+    def results(self) -> tuple[str, ...]:
+        """Table 三's result rows (一) to (六) that （七）总计 adds up."""
+        return tuple(r.id for r in self.block("T3").rows if r.section and r.id != T3_GRAND)
+
+    @staticmethod
+    def t3(row: str, col: str) -> Key:
+        return ("T3", row, col)
+
+    @staticmethod
+    def t4(part: str, result: str) -> Key:
+        """Table 四's cell for a part (rv/ld/la) and a result (uphold … pending, or total)."""
+        return ("T4", "all", f"{part}_{result}")
 
     def block(self, block_id: str) -> Block:
         for b in self.blocks:
@@ -138,62 +181,63 @@ class Format:
     def equations(self) -> list[Equation]:
         """The arithmetic links R1–R4, derived from the declared structure."""
         eqs: list[Equation] = []
-        t3 = self.block("T3")
-        applicants = [c.id for c in t3.cols if c.id != "total"]
-        results = [r.id for r in t3.rows if r.section and r.id != "r7_total"]
+        t3, key = self.block("T3"), self.t3
         for c in t3.cols:  # R1 then R2, column by column
             eqs.append(
                 Equation(
                     "R1",
-                    lhs=(("T3", "carry_out", c.id), ("T3", "r7_total", c.id)),
-                    rhs=(("T3", "new", c.id), ("T3", "carry_in", c.id)),
-                    target=("T3", "carry_out", c.id),
+                    lhs=(key(T3_CARRY_OUT, c.id), key(T3_GRAND, c.id)),
+                    rhs=(key(T3_NEW, c.id), key(T3_CARRY_IN, c.id)),
+                    target=key(T3_CARRY_OUT, c.id),
                 )
             )
         for c in t3.cols:
             eqs.append(
                 Equation(
                     "R2",
-                    lhs=(("T3", "r7_total", c.id),),
-                    rhs=tuple(("T3", r, c.id) for r in results),
-                    target=("T3", "r7_total", c.id),
+                    lhs=(key(T3_GRAND, c.id),),
+                    rhs=tuple(key(r, c.id) for r in self.results),
+                    target=key(T3_GRAND, c.id),
                 )
             )
         for r in t3.rows:
             eqs.append(
                 Equation(
                     "R3",
-                    lhs=(("T3", r.id, "total"),),
-                    rhs=tuple(("T3", r.id, a) for a in applicants),
-                    target=("T3", r.id, "total"),
+                    lhs=(key(r.id, T3_TOTAL),),
+                    rhs=tuple(key(r.id, a) for a in self.applicants),
+                    target=key(r.id, T3_TOTAL),
                 )
             )
-        for part in ("rv", "ld", "la"):
+        for part in T4_PARTS:
             eqs.append(
                 Equation(
                     "R4",
-                    lhs=(("T4", "all", f"{part}_total"),),
-                    rhs=tuple(("T4", "all", f"{part}_{x}") for x in T4_RESULTS),
-                    target=("T4", "all", f"{part}_total"),
+                    lhs=(self.t4(part, "total"),),
+                    rhs=tuple(self.t4(part, x) for x in T4_RESULTS),
+                    target=self.t4(part, "total"),
                 )
             )
         return eqs
 
     def total_formulas(self) -> dict[Key, tuple[Key, ...]]:
-        """Every total cell and the input cells it adds up (used by 填充合计)."""
-        formulas: dict[Key, tuple[Key, ...]] = {}
-        t3 = self.block("T3")
-        applicants = [c.id for c in t3.cols if c.id != "total"]
-        results = [r.id for r in t3.rows if r.section and r.id != "r7_total"]
-        for c in applicants:
-            formulas[("T3", "r7_total", c)] = tuple(("T3", r, c) for r in results)
-        for r in t3.rows:
-            formulas[("T3", r.id, "total")] = tuple(("T3", r.id, a) for a in applicants)
-        for part in ("rv", "ld", "la"):
-            formulas[("T4", "all", f"{part}_total")] = tuple(
-                ("T4", "all", f"{part}_{x}") for x in T4_RESULTS
-            )
-        return formulas
+        """Every total cell and the input cells it adds up (used by 填充合计), derived from the
+        equations whose one left-hand cell is a total: a total among the addends is replaced by
+        its own addends, so every total is a sum of input cells only."""
+        if self._formulas:
+            return self._formulas
+        direct: dict[Key, tuple[Key, ...]] = {}
+        for eq in self.equations():
+            if eq.lhs == (eq.target,) and self.is_total(eq.target):
+                direct.setdefault(eq.target, eq.rhs)
+
+        def inputs(key: Key) -> tuple[Key, ...]:
+            if key not in direct:
+                return (key,)
+            return tuple(k for addend in direct[key] for k in inputs(addend))
+
+        self._formulas.update({key: inputs(key) for key in direct})
+        return self._formulas
 
 
 T4_RESULTS = ("uphold", "correct", "other", "pending")

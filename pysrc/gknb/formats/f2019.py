@@ -88,4 +88,5 @@ FORMAT = Format(
         ),
         t4_block(),
     ),
+    published_within=("published", "total_public"),
 )

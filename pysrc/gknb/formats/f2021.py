@@ -1,6 +1,15 @@
 """国办公开办函〔2021〕30号: the format for the 2021 report and every later year."""
 
-from gknb.formats.base import Block, Format, Kind, Line, t3_columns, t3_rows, t4_block
+from gknb.formats.base import (
+    Block,
+    Format,
+    InForce,
+    Kind,
+    Line,
+    t3_columns,
+    t3_rows,
+    t4_block,
+)
 
 _DECISIONS = (Line("decisions", "本年处理决定数量"),)
 
@@ -82,4 +91,7 @@ FORMAT = Format(
         ),
         t4_block(),
     ),
+    in_force=InForce("T2_1", ("regulation", "normative"), "issued", "repealed", "in_force"),
+    fee_in_wan=("T2_8", "fee", "amount"),
+    unpaid_fee=("T3", "r6_2", "total"),
 )

@@ -28,8 +28,7 @@ from gknb.files import same_file
 from gknb.model import ReportKind
 from gknb.review.agencies import Pairable, agency_key, duplicates, pair_years
 from gknb.review.progress import Progress
-from gknb.review.rollup import Link, Unit, read_plan, resolve
-from gknb.review.rollup import findings as rollup_findings
+from gknb.review.rollup import Link, read_plan, resolve
 from gknb.review.run import FileResult, Runner, Task, collect, default_jobs
 from gknb.review.summary import (
     STATUS_CHECK,
@@ -39,6 +38,8 @@ from gknb.review.summary import (
     iter_lines,
     write_summary,
 )
+from gknb.rules.rollup import Unit
+from gknb.rules.rollup import findings as rollup_findings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 

@@ -194,7 +194,7 @@ def inject(
             wrong,
         )
     if what == "R6":
-        col = rng.choice([c.id for c in fmt.block("T3").cols if c.id != "total"])
+        col = rng.choice(fmt.applicants)
         key = ("T3", "carry_in", col)
         delta = rng.randint(1, 4)
         values[key] = values[key] + delta

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gknb.model import Finding, Report, Severity
+from gknb.formats.base import T3_CARRY_IN
+from gknb.model import Finding, Prior, Report, Severity
 from gknb.rules.common import cell_finding, col_label, fmt_num
 
 
-def check(report: Report) -> Iterator[Finding]:
+def _last(prior: Prior) -> str:
+    return f"{prior.year}年" if prior.year else "上一年"
+
+
+def check_r6(report: Report) -> Iterator[Finding]:
     prior = report.prior
     if prior is None or prior.is_empty():
         return
     fmt = report.format
-    last = f"{prior.year}年" if prior.year else "上一年"
+    last = _last(prior)
     for col in fmt.block("T3").cols:
-        key = ("T3", "carry_in", col.id)
+        key = fmt.t3(T3_CARRY_IN, col.id)
         now, before = report.value(key), prior.carry_out.get(col.id)
         if now is None or before is None or now == before:
             continue
@@ -33,32 +38,41 @@ def check(report: Report) -> Iterator[Finding]:
             ),
             keys=(key,),
         )
-    if fmt.version != "2021":
+
+
+def _in_force(report: Report, rule: str) -> Iterator[Finding]:
+    """R7 and R8: table 二(一)'s in-force counts against last year's."""
+    prior, part = report.prior, report.format.in_force
+    if prior is None or prior.is_empty() or part is None:
         return
-    for row in fmt.block("T2_1").rows:
-        issued = report.value(("T2_1", row.id, "issued"))
-        repealed = report.value(("T2_1", row.id, "repealed"))
-        in_force_key = ("T2_1", row.id, "in_force")
+    last = _last(prior)
+    block = report.format.block(part.block)
+    for row_id in part.rows:
+        label = block.row(row_id).label
+        issued_key = (part.block, row_id, part.issued)
+        repealed_key = (part.block, row_id, part.repealed)
+        in_force_key = (part.block, row_id, part.in_force)
+        issued, repealed = report.value(issued_key), report.value(repealed_key)
         in_force = report.value(in_force_key)
-        before = prior.in_force.get(row.id)
+        before = prior.in_force.get(row_id)
         if before is None or issued is None or repealed is None:
             continue
-        inputs = (("T2_1", row.id, "issued"), ("T2_1", row.id, "repealed"))
-        if repealed > before + issued:
+        inputs = (issued_key, repealed_key)
+        if rule == "R8" and repealed > before + issued:
             yield cell_finding(
                 report,
                 "R8",
                 Severity.WARNING,
-                ("T2_1", row.id, "repealed"),
+                repealed_key,
                 expected=f"≤ {fmt_num(before + issued)}",
                 found=repealed,
                 message=(
-                    f"{row.label}本年废止 {fmt_num(repealed)} 件，多于{last}现行有效 "
+                    f"{label}本年废止 {fmt_num(repealed)} 件，多于{last}现行有效 "
                     f"{fmt_num(before)} 件加本年制发 {fmt_num(issued)} 件。请核对废止件数。"
                 ),
                 keys=inputs,
             )
-        if in_force is not None and in_force != before + issued - repealed:
+        if rule == "R7" and in_force is not None and in_force != before + issued - repealed:
             yield cell_finding(
                 report,
                 "R7",
@@ -67,9 +81,17 @@ def check(report: Report) -> Iterator[Finding]:
                 expected=before + issued - repealed,
                 found=in_force,
                 message=(
-                    f"{row.label}现行有效 {fmt_num(in_force)} 件，而{last}现行有效 {fmt_num(before)}"
+                    f"{label}现行有效 {fmt_num(in_force)} 件，而{last}现行有效 {fmt_num(before)}"
                     f" 件加本年制发 {fmt_num(issued)} 件、减本年废止 {fmt_num(repealed)} 件为 "
                     f"{fmt_num(before + issued - repealed)} 件。修改、集中清理可能造成差异，请确认。"
                 ),
                 keys=(in_force_key, *inputs),
             )
+
+
+def check_r7(report: Report) -> Iterator[Finding]:
+    return _in_force(report, "R7")
+
+
+def check_r8(report: Report) -> Iterator[Finding]:
+    return _in_force(report, "R8")

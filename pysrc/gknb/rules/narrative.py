@@ -155,9 +155,9 @@ def check_r10(report: Report) -> Iterator[Finding]:
 
 
 def check_r12(report: Report) -> Iterator[Finding]:
-    if report.format.version != "2021" or not any(report.texts.get(p) for p in TEXT_PARTS):
+    key = report.format.unpaid_fee
+    if key is None or not any(report.texts.get(p) for p in TEXT_PARTS):
         return
-    key = ("T3", "r6_2", "total")
     unpaid = report.value(key)
     if not unpaid:
         return

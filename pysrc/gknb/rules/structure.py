@@ -45,8 +45,15 @@ def reading_finding(table: str, row: str, column: str, message: str, **kw) -> Fi
     )
 
 
+def check_reading(report: Report) -> Iterator[Finding]:
+    """READ: the parts of a published report its reader could not read."""
+    return (f for f in report.structure if f.rule == READING)
+
+
 def check(report: Report) -> Iterator[Finding]:
-    yield from report.structure
+    """R13: what the reader found wrong with the structure, and a format that does not fit
+    the year."""
+    yield from (f for f in report.structure if f.rule != READING)
     if report.year is not None:
         want = format_for_year(report.year)
         if want.version != report.version:

@@ -10,12 +10,13 @@ from gknb.rules.common import cell_finding, fmt_num
 FEE_LIMIT = 10000  # 万元: a fee this large was almost certainly typed in 元
 
 
-def check(report: Report) -> Iterator[Finding]:
+def check_r9(report: Report) -> Iterator[Finding]:
     fmt = report.format
-    if fmt.version == "2019":
+    if fmt.published_within is not None:
+        published_col, total_col = fmt.published_within
         for row in fmt.block("T2_1").rows:
-            pub_key = ("T2_1", row.id, "published")
-            tot_key = ("T2_1", row.id, "total_public")
+            pub_key = ("T2_1", row.id, published_col)
+            tot_key = ("T2_1", row.id, total_col)
             published, total = report.value(pub_key), report.value(tot_key)
             if published is None or total is None or published <= total:
                 continue
@@ -32,8 +33,11 @@ def check(report: Report) -> Iterator[Finding]:
                 ),
                 keys=(pub_key, tot_key),
             )
-    if fmt.version == "2021":
-        key = ("T2_8", "fee", "amount")
+
+
+def check_r11(report: Report) -> Iterator[Finding]:
+    key = report.format.fee_in_wan
+    if key is not None:
         fee = report.value(key)
         if fee is not None and fee >= FEE_LIMIT:
             yield cell_finding(

@@ -1,0 +1,78 @@
+"""R14: a consolidated report's figures are not below the sum of its units' (the pure check;
+`gknb.review.rollup` reads the plan that says which report consolidates which)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gknb.formats import FORMATS, Key
+from gknb.model import Severity
+from gknb.rules.common import col_label, fmt_num, row_label, table_title
+
+ROLLUP_KEYS: tuple[Key, ...] = (
+    *(("T3", "new", c.id) for c in FORMATS["2021"].block("T3").cols),
+    ("T4", "all", "rv_total"),
+    ("T4", "all", "ld_total"),
+    ("T4", "all", "la_total"),
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What the roll-up needs of a reviewed file."""
+
+    index: int
+    display: str
+    agency: str
+    version: str
+    values: Sequence[int | float | None] | None  # None: the file could not be read
+
+
+def _value(report: Unit, key: Key) -> int | float | None:
+    fmt = FORMATS[report.version]
+    if report.values is None or not fmt.has_block(key[0]):
+        return None
+    return report.values[list(fmt.keys()).index(key)]
+
+
+def findings(parent: Unit, units: Sequence[Unit]) -> tuple[list[dict[str, Any]], list[str]]:
+    """R14 findings for the parent (as JSON-shaped dicts) and notes about units left out."""
+    notes = [f"下级 {u.display} 无法读取，未计入汇总对照" for u in units if u.values is None]
+    readable = [u for u in units if u.values is not None]
+    result: list[dict[str, Any]] = []
+    if parent.values is None or not readable:
+        return result, notes
+    fmt = FORMATS[parent.version]
+    for key in ROLLUP_KEYS:
+        own = _value(parent, key)
+        parts = [(u, _value(u, key)) for u in readable]
+        if own is None or any(v is None for _, v in parts):
+            continue
+        total = sum(v or 0 for _, v in parts)
+        if own >= total:
+            continue
+        listing = "、".join(f"{u.display} {fmt_num(v)}" for u, v in parts)
+        where = (
+            f"{row_label(fmt, key)}「{col_label(fmt, key)}」"
+            if key[0] == "T3"
+            else f"「{col_label(fmt, key)}」"
+        )
+        result.append(
+            {
+                "rule": "R14",
+                "severity": Severity.WARNING.value,
+                "table": table_title(fmt, key[0]),
+                "row": row_label(fmt, key),
+                "column": col_label(fmt, key),
+                "cell": None,
+                "expected": f"≥ {fmt_num(total)}",
+                "found": own,
+                "message": (
+                    f"汇总报告的{where}为 {fmt_num(own)}，少于下级单位之和 {fmt_num(total)}"
+                    f"（{listing}）。汇总报告应包含下级单位的数字，请核对。"
+                ),
+            }
+        )
+    return result, notes
