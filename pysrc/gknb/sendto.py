@@ -223,10 +223,15 @@ def ask_windows(question: str) -> bool:
 
 
 def hide_console() -> None:
-    """The shortcut starts the console program minimised; hide even that."""
+    """The shortcut starts the console program minimised; hide even that — but only a console
+    of our own, never the window of a command prompt the program was typed into."""
     import ctypes
 
-    hwnd = ctypes.windll.kernel32.GetConsoleWindow()  # type: ignore[attr-defined]
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    attached = (ctypes.c_uint32 * 4)()
+    if kernel32.GetConsoleProcessList(attached, 4) != 1:
+        return  # other processes (a cmd.exe) share this console
+    hwnd = kernel32.GetConsoleWindow()
     if hwnd:
         ctypes.windll.user32.ShowWindow(hwnd, 0)  # type: ignore[attr-defined]
 
