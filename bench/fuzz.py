@@ -1,7 +1,7 @@
 """The fuzz and fault suite at scale: many cases of tests/fuzz_support.py, counted. A case is
 one mutated input (or a fault around a healthy workbook) through real `gknb` processes: about
-one in six through one command each (check, review, fill, mark, export, text, clear, import, diff,
-new --prior), the rest ten at a time through one `gknb check` and one `gknb review` (a failing
+one in forty through one command each (check, review, fill, mark, export, text, clear, import, diff,
+new --prior), the rest twenty at a time through one `gknb check` and one `gknb review` (a failing
 batch is rerun input by input, so each failure is pinned to its case).
 
     python bench/fuzz.py --cases 5000            # about 20 minutes on 2 cores
@@ -40,7 +40,7 @@ def _init(seeds: dict[str, Path], work: Path) -> None:
     _SEEDS, _WORK = seeds, work
 
 
-BATCH = 10  # inputs per batch case
+BATCH = 20  # inputs per batch task
 
 
 def _as_dict(outcome: fuzz_support.Outcome) -> dict[str, object]:
@@ -56,11 +56,11 @@ def _as_dict(outcome: fuzz_support.Outcome) -> dict[str, object]:
 
 
 def _case(args: tuple[int, int]) -> list[dict[str, object]]:
-    """Task n: one input through one command (two tasks in three), or a batch of BATCH inputs
+    """Task n: one input through one command (one task in three), or a batch of BATCH inputs
     checked and reviewed together."""
     n, seed = args
     rng = random.Random(seed * 1_000_003 + n)
-    if n % 3:
+    if n % 3 == 0:
         return [_as_dict(fuzz_support.run_case(n, _SEEDS, _WORK, rng))]
     outcomes = fuzz_support.run_batch(n * BATCH, BATCH, _SEEDS, _WORK, rng)
     return [_as_dict(o) for o in outcomes]
@@ -93,6 +93,9 @@ def main() -> None:
             tasks = ((n, args.seed) for n in range(10**9))
             for batch in pool.imap_unordered(_case, tasks):
                 results.extend(batch)
+                for r in batch:
+                    if r["problems"]:
+                        print(f"  FAIL {r['case']} {r['problems']}: {str(r['stderr'])[-160:]}")
                 if len(results) // 250 != (len(results) - len(batch)) // 250:
                     bad = sum(1 for r in results if r["problems"])
                     print(f"  {len(results)}/{args.cases} cases, {bad} failing", flush=True)

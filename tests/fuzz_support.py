@@ -6,7 +6,8 @@ HTML and Word); each case mutates one seed (byte flips, truncations, zip headers
 mutations, control characters, huge sheets, deeply nested HTML, long digit runs) or a fault
 around it (lock file, read-only file, SIGKILL mid-write, disk full), runs one command on it, and
 records the outcome. A case fails when the process prints a traceback, exits 3 (or by a signal
-it did not get from us), runs longer than `HANG_SECONDS`, or takes more than `MEMORY_MB`.
+it did not get from us), uses more than `HANG_SECONDS` of CPU (or is still running at three times
+that on the wall clock), or takes more than `MEMORY_MB`.
 
 Used by tests/test_fuzz.py (a few dozen cases) and bench/fuzz.py (thousands).
 """
@@ -295,7 +296,7 @@ def run_gknb(
 ) -> Outcome:
     """One `gknb` process; its time, peak memory and output judged."""
     command = [*(wrap or []), sys.executable, "-m", "gknb", *args]
-    peak_before = _children_peak_mb()
+    peak_before, cpu_before = _children_peak_mb(), _children_cpu()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("GKNB_DEBUG", None)
     started = time.perf_counter()
@@ -317,6 +318,7 @@ def run_gknb(
         proc.send_signal(signal.SIGKILL)
         out, err = proc.communicate()
     seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     peak_after = _children_peak_mb()
     rss = peak_after if peak_after > peak_before else 0.0  # 0: not above an earlier case
     result = Outcome(
@@ -325,8 +327,10 @@ def run_gknb(
     )  # fmt: skip
     if kill_after is not None and killed_by_us:
         return result  # a SIGKILL we sent: judged by what it left behind
-    if killed_by_us or seconds > hang_after:
-        result.problems.append(f"hang {seconds:.1f}s")
+    # a hang is judged by CPU time (the machine may be shared, so the wall clock runs slow),
+    # and by the wall clock only at three times the limit, where the process is killed
+    if killed_by_us or cpu > hang_after:
+        result.problems.append(f"hang {max(cpu, seconds):.1f}s")
     if TRACEBACK.search(result.stderr):
         result.problems.append("traceback")
     if proc.returncode == 3:
@@ -343,6 +347,14 @@ def _children_peak_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by the children (and their waited-for descendants) so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # ---- cases --------------------------------------------------------------------------------
