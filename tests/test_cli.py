@@ -103,3 +103,91 @@ def test_folder_check_takes_report_files_only(make_book, capsys):
     assert main(["check", "--json", str(folder)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["file"].endswith("book.xlsx")
+
+
+def _closed_pipe_run(*args):
+    """Run gknb with its output going into a pipe nobody reads (like `| head` after it quit)."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "gknb", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    return proc.returncode, proc.stderr
+
+
+def test_output_cut_short_is_not_an_error(make_book):
+    """`gknb rules | head -1`, `gknb check … | head`: no 内部错误, no traceback, and check
+    still reports what it found through its exit code."""
+    assert _closed_pipe_run("rules") == (0, "")
+    path = make_book("2021", {("T3", "r1_open", "natural"): 999})
+    assert _closed_pipe_run("check", str(path)) == (1, "")
+
+
+def test_new_says_what_it_took_from_last_year(tmp_path, capsys):
+    from pathlib import Path
+
+    seed = Path(__file__).parent / "data" / "seeds" / "001_39c027d6b48abaaa.txt"
+    assert main(["new", str(tmp_path / "a.xlsx"), "--agency", "赣州市生态环境局", "--year", "2021",
+                 "--prior", str(seed)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert (
+        "赣州市生态环境局 2020年度）预填“上年数据”" in out and "结转下年度继续办理：自然人 0" in out
+    )
+    assert "注意" not in out
+    assert main(["new", str(tmp_path / "b.xlsx"), "--agency", "测试局", "--year", "2022",
+                 "--prior", str(seed)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "注意：上年数据来自赣州市生态环境局的2020年度报告，本报告是2022年度" in out
+
+
+def test_new_refuses_an_empty_agency_and_names_the_year_range(tmp_path, capsys):
+    import datetime as dt
+
+    assert main(["new", str(tmp_path / "a.xlsx"), "--agency", " ", "--year", "2025"]) == 2
+    assert "机关名称不能为空" in capsys.readouterr().err
+    assert main(["new", str(tmp_path / "a.xlsx"), "--agency", "局", "--year", "2099"]) == 2
+    assert f"2019 年（现行格式起始）到 {dt.date.today().year + 1} 年之间" in capsys.readouterr().err
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_mark_an_xlsm_into_an_xlsx_copy_without_macros(tmp_path, capsys):
+    """README's `--mark 标记副本.xlsx` on the .xlsm that `gknb new` makes."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from gknb.demo import build_demo
+
+    book = build_demo(tmp_path)
+    assert book.suffix == ".xlsm"
+    before = book.read_bytes()
+    out = tmp_path / "标记副本.xlsx"
+    assert main(["check", str(book), "--mark", str(out)]) == 1
+    assert "已标记" in capsys.readouterr().out
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        types = zf.read("[Content_Types].xml").decode()
+    assert not [n for n in names if "vba" in n.lower() or "customui" in n.lower()]
+    assert "macroEnabled" not in types and "spreadsheetml.sheet.main+xml" in types
+    wb = load_workbook(out)
+    assert wb["校验结果"].max_row > 3
+    assert book.read_bytes() == before
+
+
+def test_mark_refused_before_anything_is_printed(tmp_path, capsys):
+    book = tmp_path / "a.xlsx"
+    assert main(["new", str(book), "--agency", "测试局", "--year", "2025"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(book), "--mark", str(tmp_path / "b.xlsm")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "请把输出文件名改为 b.xlsx" in err
+    assert not (tmp_path / "b.xlsm").exists()

@@ -241,7 +241,7 @@ def test_check_marks_exactly_the_expected_cells(
     # 校验结果: the summary and one row per finding, in one write; links to the cells
     res = [a for a in acts if a["func"] == "setValues" and names[a["sheet_position"]] == RESULTS]
     title = next(a for a in res if a["start_row"] == 0)
-    assert _shown(title["values"]) == [[f"校验结果：{out}"]]
+    assert _shown(title["values"]) == [[f"校验结果：{out.removeprefix('校验完成：')}"]]
     table = next(a for a in res if a["start_row"] == 2)
     assert len(table["values"]) == len(expected)
     for row, f in zip(_shown(table["values"]), expected, strict=True):
@@ -355,9 +355,13 @@ def test_clear_restores_registered_cells(xw: Any, capsys: pytest.CaptureFixture[
     colored = _colored(acts, names)
     assert colored == {(TABLE_SHEETS["T3"], 5, 4): "#e7e6e6", (TABLE_SHEETS["T4"], 4, 2): None}
     # the registry's columns A:C are emptied in one write (E holds other state)
-    (emptied,) = [a for a in acts if a["func"] == "setValues"]
+    writes = [a for a in acts if a["func"] == "setValues"]
+    (emptied,) = [a for a in writes if names[a["sheet_position"]] == MARKS]
     where = (names[emptied["sheet_position"]], emptied["start_row"], emptied["start_column"])
     assert where == (MARKS, 1, 0)
+    # 校验结果 keeps its list (and 核实 reasons) and says it is from before the clearing
+    (title,) = [a for a in writes if names[a["sheet_position"]] == RESULTS]
+    assert _shown(title["values"])[0][0].startswith("校验结果：标记已清除")
     assert [[v in (None, "") for v in row] for row in emptied["values"]] == [[True] * 3] * 3
 
 

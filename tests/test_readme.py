@@ -101,3 +101,22 @@ def test_readme_json_example_is_what_check_prints(tmp_path, capsys):
     mine = next(f for f in got["findings"] if f["cell"] == example["cell"])
     for field, value in example.items():
         assert _like(value, mine[field]) if isinstance(value, str) else mine[field] == value
+
+
+def test_readme_exit_code_table_is_the_programs():
+    import re
+
+    from gknb import cli
+    from gknb.cliparse import EXIT_USAGE
+
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("| 退出码 | 含义 |") :].split("\n\n")[0]
+    codes = {int(m) for m in re.findall(r"^\| (\d+) \|", table, re.M)}
+    assert codes == {
+        cli.EXIT_OK,
+        cli.EXIT_FINDINGS,
+        cli.EXIT_UNREADABLE,
+        cli.EXIT_INTERNAL,
+        EXIT_USAGE,
+        cli.EXIT_CANCELLED,
+    }

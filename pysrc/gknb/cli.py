@@ -11,15 +11,29 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gknb import __version__
+from gknb.cliparse import Parser
 from gknb.errors import GknbError
 from gknb.files import backup_path, is_backup
 from gknb.model import Finding, Report
 
+# The exit codes, as the README's table documents them.
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_CANCELLED = 130  # Ctrl-C
+
+
+def _silence_stdout() -> None:
+    """The reader of our output went away (`gknb rules | head -1`): send the rest nowhere, as
+    the Python documentation advises for SIGPIPE, and let the command finish."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _out(text: str = "") -> None:
-    print(text, flush=False)
+    try:
+        print(text, flush=False)
+    except BrokenPipeError:
+        _silence_stdout()
 
 
 def _err(text: str) -> None:
@@ -91,6 +105,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.mark and len(paths) != 1:
         raise GknbError("--mark 一次只能标记一个工作簿。")
     prior = Path(args.prior) if args.prior else None
+    if args.mark:  # a copy that cannot be written is refused before the report is printed
+        service.mark_target(
+            paths[0], Path(args.mark), args.force, (prior,) if prior is not None else ()
+        )
     if args.accept:
         if len(paths) != 1:
             raise GknbError("--accept 一次只能用于一个工作簿。")
@@ -168,12 +186,47 @@ def cmd_new(args: argparse.Namespace) -> int:
     from gknb.formats import format_for_year
 
     path = Path(args.file)
-    service.new_workbook(
+    prior = service.new_workbook(
         path, args.agency, args.year, Path(args.prior) if args.prior else None, force=args.force
     )
     fmt = format_for_year(args.year)
     _out(f"已新建：{path}（{args.agency} {args.year}年度，{fmt.version}版格式 {fmt.document}）")
+    if prior is not None:
+        for line in _prior_lines(prior, args.agency, args.year):
+            _out(line)
     return EXIT_OK
+
+
+def _prior_lines(prior: Report, agency: str, year: int) -> list[str]:
+    """What `new --prior` put into 上年数据, and a warning when it is not last year's own."""
+    from gknb import service
+    from gknb.rules.common import fmt_num
+    from gknb.rules.crossyear import prior_mismatch
+
+    figures = service.prior_from(prior)
+    cols = {c.id: c.label for c in prior.format.block("T3").cols}
+
+    def shown(value: int | float | None) -> str:
+        return "空" if value is None else fmt_num(value)
+
+    carry = "，".join(f"{cols[c]} {shown(v)}" for c, v in figures.carry_out.items())
+    whose = f"{prior.agency or '机关名称不详'} {prior.year or '年度不详'}年度"
+    lines = [
+        f"已用 {Path(prior.source).name}（{whose}）预填“上年数据”：",
+        f"  结转下年度继续办理：{carry}",
+    ]
+    if figures.in_force:
+        names = {"regulation": "规章", "normative": "行政规范性文件"}
+        kept = "，".join(f"{names[r]} {shown(v)}" for r, v in figures.in_force.items())
+        lines.append(f"  现行有效件数：{kept}")
+    this = Report(version=prior.version, year=year, agency=agency)
+    wrong = prior_mismatch(this, figures)
+    if wrong:
+        lines.append(
+            f"注意：{wrong}。请换用正确的上年报告重新新建（加 --force），"
+            f"或在“上年数据”工作表中改正。"
+        )
+    return lines
 
 
 def cmd_text(args: argparse.Namespace) -> int:
@@ -246,11 +299,14 @@ DEMO_STEPS: list = []  # later parts of the product add a step to the demo (e.g.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="gknb",
         description="政府信息公开年报助手：新建、校验、填充合计、导出政府信息公开工作年度报告。",
+        epilog="每个命令的用法：gknb 命令 -h（如 gknb check -h）。",
     )
-    parser.add_argument("--version", action="version", version=f"gknb {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"gknb {__version__}", help="显示版本号并退出"
+    )
     parser.add_argument("--debug", action="store_true", help="出错时显示技术细节")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
@@ -336,7 +392,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     debug = args.debug or os.environ.get("GKNB_DEBUG") == "1"
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:  # output cut short by a reader that stopped reading
+        _silence_stdout()
+        return EXIT_OK
     except GknbError as exc:
         if debug:
             traceback.print_exc()
@@ -344,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         _err("已取消。")
-        return 130
+        return EXIT_CANCELLED
     except Exception as exc:
         if debug:
             traceback.print_exc()

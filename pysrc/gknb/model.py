@@ -89,6 +89,7 @@ class Prior:
     carry_out: dict[str, int | float | None] = field(default_factory=dict)  # T3 column -> value
     in_force: dict[str, int | float | None] = field(default_factory=dict)  # T2_1 row -> value
     source: str = ""
+    agency: str = ""  # the agency of last year's report, when it came from one
 
     def is_empty(self) -> bool:
         return not any(v is not None for v in (*self.carry_out.values(), *self.in_force.values()))

@@ -64,9 +64,14 @@ def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
     written back."""
     from gknb.reader.from_xlsx import workbook_rows
     from gknb.reader.parse import parse_rows
+    from gknb.workbook.contract import BODY, MARKS, META, PRIOR, README, RESULTS, TEXT_NAMES
 
+    # a template whose names were removed: its help, results and last-year sheets hold table
+    # labels in prose and lists, not the tables; its 正文 holds the texts in fixed cells
+    template = {README, BODY, RESULTS} <= set(wb.sheetnames)
+    skip = (README, RESULTS, PRIOR, MARKS) + ((BODY,) if template else ())
     try:
-        report = parse_rows(workbook_rows(wb), path.name)
+        report = parse_rows(workbook_rows(wb, skip), path.name)
     except GknbError as exc:
         raise GknbError(
             f"{path.name} 不是用年报助手模板建立的工作簿，按表格标签读取也失败了：{exc}"
@@ -74,7 +79,42 @@ def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
     # a workbook holds the tables, not the report's text: no finding for missing text parts
     report.structure = [f for f in report.structure if f.table != "正文"]
     report.source = str(path)
+    if template:
+        report.texts = {}
+        for part, name in TEXT_NAMES.items():
+            sheet, row, col, _ = META[name]
+            text = wb[sheet].cell(row, col).value
+            if part in ("1", "5", "6") and isinstance(text, str) and text.strip():
+                report.texts[part] = text
+    agency, year = _cover_fields(wb)
+    report.agency = report.agency or agency
+    if report.year is None and year is not None:
+        report.year = year
     return report
+
+
+def _cover_fields(wb: Workbook) -> tuple[str, int | None]:
+    """机关名称 and 报告年度 written as a label with the value to its right (as on the template's
+    封面), from the first sheet that has them."""
+    from gknb.text import fold
+
+    agency, year = "", None
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(max_row=min(ws.max_row, 40), max_col=min(ws.max_column, 10)):
+            values = [c.value for c in row]
+            for i, label in enumerate(values[:-1]):
+                if not isinstance(label, str):
+                    continue
+                value = next((v for v in values[i + 1 :] if v not in (None, "")), None)
+                key = fold(label).rstrip(":：")
+                if key == "机关名称" and isinstance(value, str) and not agency:
+                    agency = value.strip()
+                elif key in ("报告年度", "年度") and year is None:
+                    text = str(value).strip().removesuffix("年度").removesuffix("年")
+                    year = int(text) if text.isdigit() and len(text) == 4 else None
+        if agency or year:
+            break
+    return agency, year
 
 
 def require_template(report: Report, action: str) -> None:
@@ -103,7 +143,7 @@ def read_any(path: Path) -> Report:
 
 def prior_from(report: Report) -> Prior:
     """Last year's figures that the cross-year rules need, taken from last year's report."""
-    prior = Prior(year=report.year, source=report.source)
+    prior = Prior(year=report.year, source=report.source, agency=report.agency)
     fmt = report.format
     for col in fmt.block("T3").cols:
         prior.carry_out[col.id] = report.value(fmt.t3(T3_CARRY_OUT, col.id))
@@ -187,22 +227,34 @@ def mark_copy(
     """Write a copy of the workbook with every finding marked (in place, with a backup, when
     out is the workbook itself). protect: other inputs of the command, never overwritten.
     Returns the cells marked."""
-    from gknb.files import guard_output, same_file
     from gknb.workbook import ops
     from gknb.workbook.xlsx import OpenpyxlBook
 
-    if not is_workbook(path):
-        raise GknbError(f"--mark 只能用于 Excel 工作簿，{path.name} 不是工作簿。")
-    in_place = out.exists() and same_file(out, path)
-    if out.suffix.lower() != path.suffix.lower():
-        raise GknbError(
-            f"标记后的文件应与原文件同类型（{path.suffix}），请把输出文件名改为 *{path.suffix}。"
-        )
-    guard_output(out, inputs=protect, force=force, in_place=in_place)
+    mark_target(path, out, force, protect)
     book = OpenpyxlBook(path, out)
+    if out.suffix.lower() == ".xlsx":
+        book.wb.vba_archive = None  # an .xlsm's copy as .xlsx: no macros, no ribbon, valid
     count = ops.mark(book, findings)
     book.save()
     return count
+
+
+def mark_target(path: Path, out: Path, force: bool = False, protect: tuple[Path, ...] = ()) -> None:
+    """Refuse a --mark output that cannot be written, before anything is checked or printed.
+    An .xlsm may be marked into an .xlsx (a copy without macros, for reading and printing);
+    an .xlsx has no macros to give an .xlsm."""
+    from gknb.files import guard_output, same_file
+
+    if not is_workbook(path):
+        raise GknbError(f"--mark 只能用于 Excel 工作簿，{path.name} 不是工作簿。")
+    if out.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise GknbError(f"标记副本的文件名应以 .xlsx 或 .xlsm 结尾：{out.name}")
+    if path.suffix.lower() == ".xlsx" and out.suffix.lower() == ".xlsm":
+        raise GknbError(
+            f"{path.name} 不含宏，标记副本不能存为 .xlsm。请把输出文件名改为 {out.stem}.xlsx。"
+        )
+    in_place = out.exists() and same_file(out, path)
+    guard_output(out, inputs=protect, force=force, in_place=in_place)
 
 
 def accept(path: Path, specs: list[str]) -> list[Finding]:
@@ -286,8 +338,15 @@ def new_workbook(
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise GknbError(f"文件名应以 .xlsm（带按钮）或 .xlsx（不带宏）结尾：{path.name}")
     guard_output(path, inputs=[prior] if prior is not None else [], force=force)
-    if not 2019 <= year <= dt.date.today().year + 1:
-        raise GknbError(f"报告年度 {year} 不对：年度报告从 2019 年起按现行格式编制。")
+    if not agency.strip():
+        raise GknbError(
+            "机关名称不能为空：请用 --agency 写明机关全称，如 --agency 某某县生态环境局。"
+        )
+    latest = dt.date.today().year + 1
+    if not 2019 <= year <= latest:
+        raise GknbError(
+            f"报告年度 {year} 不对：年度应在 2019 年（现行格式起始）到 {latest} 年之间。"
+        )
     wb = build_workbook(None, agency=agency, year=year)
     prior_report = None
     if prior is not None:

@@ -105,3 +105,30 @@ def test_review_reads_an_own_layout_too(tmp_path):
     outcome = review([folder], None, jobs=1)
     (entry,) = outcome.entries
     assert entry.error is None and entry.agency == "某某县水利局" and not entry.has_errors
+
+
+def test_a_template_stripped_of_its_names_reads_like_the_template(tmp_path):
+    """All GK_ names removed: read by labels, without tripping on the help, results and
+    last-year sheets, and with the agency and year of its 封面."""
+    import random
+
+    from gknb.formats import FORMATS
+    from gknb.synth import consistent_values
+    from gknb.workbook.template import build_workbook, write_values
+
+    wb = build_workbook("2021", agency="某某县水利局", year=2025)
+    values = consistent_values(FORMATS["2021"], random.Random(2))
+    values[("T3", "r1_open", "natural")] += 1  # one slip, to see the same finding both ways
+    write_values(wb, FORMATS["2021"], values)
+    named = tmp_path / "named.xlsx"
+    wb.save(named)
+    for name in list(wb.defined_names):
+        del wb.defined_names[name]
+    stripped = tmp_path / "stripped.xlsx"
+    wb.save(stripped)
+    report = service.read_workbook(stripped)
+    assert report.kind == "report"
+    assert (report.agency, report.year) == ("某某县水利局", 2025)
+    mine = [(f.rule, f.row, f.column) for f in service.check_file(stripped).findings]
+    theirs = [(f.rule, f.row, f.column) for f in service.check_file(named).findings]
+    assert mine == theirs and ("R2", "（一）予以公开", "自然人") in mine

@@ -450,3 +450,19 @@ def test_progress_bar_on_a_terminal():
     quiet = io.StringIO()
     Progress(quiet).start("校验", 4)
     assert quiet.getvalue() == ""
+
+
+def test_a_workbook_with_no_figures_is_not_passed(tmp_path, capsys):
+    """A blank template is not a report: 有错误 in the summary, exit 1, like gknb check."""
+    from gknb.workbook.template import build_workbook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    build_workbook("2021", agency="空白局", year=2025).save(folder / "空白.xlsx")
+    out = tmp_path / "汇总.xlsx"
+    assert cli.main(["review", str(folder), "-o", str(out)]) == 1
+    rows = _rows(load_workbook(out)["总览"])
+    status = rows[1][OVERVIEW_COLUMNS.index("状态")]
+    assert status == "有错误"
+    details = _rows(load_workbook(out)["问题明细"])
+    assert [r[0] for r in details[1:]] == ["R13"]

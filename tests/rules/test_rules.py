@@ -108,6 +108,25 @@ def test_r6_carry_in_against_last_year():
     assert got == [("R6", Severity.WARNING, ("T3", "carry_in", "legal_service"))]
 
 
+@pytest.mark.parametrize(
+    ("year", "agency", "said"),
+    [
+        (2023, "测试局", "2023年度报告，本报告是2025年度"),
+        (2024, "另一局", "另一局的报告，本报告是测试局的"),
+    ],
+)
+def test_r6_last_year_of_another_year_or_agency_is_said_once(year, agency, said):
+    """Last year's figures from the wrong report: one warning with what to do, no comparisons."""
+    base = consistent_report("2021", 7)
+    carry = {
+        c.id: (base.value(("T3", "carry_in", c.id)) or 0) + 1 for c in base.format.block("T3").cols
+    }
+    prior = Prior(year=year, carry_out=carry, agency=agency)
+    (f,) = check(report_with("2021", {}, prior=prior))
+    assert (f.rule, f.severity, f.row) == ("R6", Severity.WARNING, "上年数据")
+    assert said in f.message and "--prior" in f.message
+
+
 def _t2_2021(issued, repealed, in_force):
     return {
         ("T2_1", "normative", "issued"): issued,

@@ -132,7 +132,7 @@ def make_draft():
     an outdated table 二, a note and an outdated table 三, part 四 under its long variant
     heading with no table yet, then parts 五 and 六 and the signature."""
 
-    def make(path: Path, headings: dict[str, str] | None = None) -> Path:
+    def make(path: Path, headings: dict[str, str] | None = None, year: int = 2025) -> Path:
         from docx import Document
 
         titles = {
@@ -145,7 +145,7 @@ def make_draft():
         }
         titles.update(headings or {})
         doc = Document()
-        doc.add_paragraph("测试局2025年政府信息公开工作年度报告", style="Title")
+        doc.add_paragraph(f"测试局{year}年政府信息公开工作年度报告", style="Title")
         doc.add_paragraph("根据《中华人民共和国政府信息公开条例》要求，编制本报告。")
         doc.add_paragraph(titles["一"], style="Heading 1")
         doc.add_paragraph("2025年，我局认真贯彻落实条例。二是加强解读。")

@@ -34,7 +34,7 @@ def _is_statutory(el):
 @pytest.mark.parametrize("version", ["2019", "2021"])
 def test_text_kept_byte_for_byte_and_tables_replaced(make_book, make_draft, version):
     book = make_book(version)
-    draft = make_draft(book.with_name("草稿.docx"))
+    draft = make_draft(book.with_name("草稿.docx"), year=2020 if version == "2019" else 2025)
     out = export_workbook(book, draft=draft)
     assert out == book.parent / "草稿（导出）.docx"
     raw_in, before = _body(draft)
@@ -117,7 +117,10 @@ def test_draft_found_beside_the_workbook(make_book, make_draft):
     out = export_workbook(book, notes=notes)
     assert out.name == "测试局2025年报（导出）.docx"
     assert any("第二部分：替换了原有的 1 个表格" in n for n in notes)
-    assert any("第四部分：草稿中原来没有表格" in n for n in notes)
+    assert any("第四部分：草稿中原来没有法定表格" in n for n in notes)
+    # the output says which draft it used, and how not to use it
+    assert notes[0].startswith("用的是工作簿旁的同名草稿：") and "测试局2025年报.docx" in notes[0]
+    assert "--no-draft" in notes[1]
     # --no-draft: the complete report instead
     complete = export_workbook(book, use_draft=False)
     assert complete.name == "测试局2025年报（导出2）.docx"
@@ -168,3 +171,43 @@ def test_table_at_the_end_gets_a_closing_paragraph(make_book, tmp_path):
 )
 def test_heading_variants(text, num):
     assert heading_of(text) == num
+
+
+@pytest.mark.parametrize(
+    ("agency", "year", "said"),
+    [("另一局", 2025, "草稿是测试局的，工作簿是另一局的"), ("测试局", 2024, "草稿是2025年度的")],
+)
+def test_a_draft_of_another_agency_or_year_is_refused(make_book, make_draft, agency, year, said):
+    """A same-named .docx beside the workbook is not silently somebody else's report."""
+    from gknb.errors import GknbError
+
+    book = make_book("2021", name="本局2025年报.xlsx", agency=agency, year=year)
+    make_draft(book.with_suffix(".docx"))  # titled 测试局2025年…
+    with pytest.raises(GknbError) as exc:
+        export_workbook(book)
+    message = str(exc.value)
+    assert said in message and "--no-draft" in message and "--draft" in message
+    assert "工作簿旁的同名草稿" in message
+    assert [p.name for p in book.parent.glob("*（导出*")] == []
+    notes: list[str] = []
+    out = export_workbook(book, force=True, notes=notes)
+    assert out.exists() and any("已按 --force 照常导出" in n for n in notes)
+
+
+def test_a_placeholder_table_is_replaced(make_book, make_draft):
+    """An empty table (or one saying 此处插入表格) under 四 is where the table goes."""
+    from docx import Document
+
+    book = make_book("2021")
+    draft = make_draft(book.with_name("草稿.docx"))
+    doc = Document(str(draft))
+    heading = next(p for p in doc.paragraphs if p.text.startswith("四、"))
+    table = doc.add_table(rows=2, cols=3)
+    table.cell(0, 0).text = "此处插入表格"
+    heading._p.addnext(table._tbl)
+    doc.save(str(draft))
+    notes: list[str] = []
+    out = export_workbook(book, draft=draft, notes=notes)
+    assert any("第四部分：草稿中的 1 个空表格（占位）已换成法定表格" in n for n in notes)
+    _, after = _body(out)
+    assert not any("此处插入表格" in paragraph_text(p) for el in after for p in el.iter(w("p")))

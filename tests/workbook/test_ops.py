@@ -104,3 +104,14 @@ def test_marking_a_copy_never_changes_the_original(tmp_path: Path) -> None:
     book = OpenpyxlBook(out)
     assert book.last_row(MARKS) > 2
     shutil.copy(out, tmp_path / "again.xlsm")
+
+
+def test_results_title_says_the_counts_once_and_clear_says_it_is_stale(tmp_path: Path) -> None:
+    path = _new(tmp_path, "a.xlsx")
+    assert main(["check", str(path), "--mark", str(path)]) == 0
+    title = load_workbook(path)["校验结果"]["A1"].value
+    assert title.startswith("校验结果：错误 0 处，警告 ") and title.count("：") == 1
+    assert main(["clear", str(path)]) == 0
+    ws = load_workbook(path)["校验结果"]
+    assert ws["A1"].value.startswith("校验结果：标记已清除") and "再点“校验”更新" in ws["A1"].value
+    assert ws["A3"].value == 1  # the list (and any 核实 reasons in it) is kept

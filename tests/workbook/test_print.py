@@ -81,7 +81,7 @@ def test_template_and_marked_workbook_print_on_a_few_pages(tmp_path: Path, conve
     pages = text.split("\f")
     t3 = next(p for p in pages if "三、收到和处理政府信息公开申请情况" in p)
     assert "申请人情况" in t3 and "（七）总计" in t3 and "四、结转下年度继续办理" in t3
-    results = next(p for p in pages if "校验完成" in p)
+    results = next(p for p in pages if "校验结果：错误" in p)
     for head in ("序号", "级别", "规则", "单元格", "应为", "现为", "说明", "核实"):
         assert head in results
 

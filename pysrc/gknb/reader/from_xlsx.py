@@ -9,6 +9,7 @@ blank (R5a), and empty cells after the last value of a row are dropped.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from gknb.reader.ir import Doc, Row
@@ -26,13 +27,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def workbook_rows(wb: Any) -> Doc:
-    """Rows of every visible sheet, in sheet order."""
+def workbook_rows(wb: Any, skip: Collection[str] = ()) -> Doc:
+    """Rows of every visible sheet, in sheet order (sheets named in skip left out)."""
     from openpyxl.cell.cell import MergedCell
 
     rows: Doc = []
     for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
+        if ws.sheet_state != "visible" or ws.title in skip:
             continue
         for row in ws.iter_rows():
             cells = [_text(c.value) for c in row if not isinstance(c, MergedCell)]

@@ -7,6 +7,25 @@ from collections.abc import Iterator
 from gknb.formats.base import T3_CARRY_IN
 from gknb.model import Finding, Prior, Report, Severity
 from gknb.rules.common import cell_finding, col_label, fmt_num
+from gknb.text import fold
+
+
+def prior_mismatch(report: Report, prior: Prior) -> str | None:
+    """Why last year's figures cannot be this report's (another agency, not the year before),
+    or None when they fit (or there is too little to tell)."""
+    same = fold(prior.agency) == fold(report.agency) if prior.agency and report.agency else True
+    if report.year is not None and prior.year is not None and prior.year != report.year - 1:
+        whose = "" if same else f"{prior.agency}的"
+        return (
+            f"上年数据来自{whose}{prior.year}年度报告，本报告是{report.year}年度："
+            f"跨年度校验应使用{report.year - 1}年度的报告"
+        )
+    if not same:
+        return (
+            f"上年数据来自{prior.agency}的报告，本报告是{report.agency}的："
+            f"跨年度校验应使用本机关的报告"
+        )
+    return None
 
 
 def _last(prior: Prior) -> str:
@@ -18,6 +37,23 @@ def check_r6(report: Report) -> Iterator[Finding]:
     if prior is None or prior.is_empty():
         return
     fmt = report.format
+    wrong = prior_mismatch(report, prior)
+    if wrong:  # said once here; R6-R8 compare nothing with another report's figures
+        yield Finding(
+            rule="R6",
+            severity=Severity.WARNING,
+            table="三、收到和处理政府信息公开申请情况",
+            row="上年数据",
+            column="",
+            cell=None,
+            expected=report.year - 1 if report.year else None,
+            found=prior.year,
+            message=(
+                f"{wrong}，本次未做上年结转等跨年度校验。"
+                f"请换用正确的上年报告（--prior），或在“上年数据”工作表改正年度和数字。"
+            ),
+        )
+        return
     last = _last(prior)
     for col in fmt.block("T3").cols:
         key = fmt.t3(T3_CARRY_IN, col.id)
@@ -43,7 +79,7 @@ def check_r6(report: Report) -> Iterator[Finding]:
 def _in_force(report: Report, rule: str) -> Iterator[Finding]:
     """R7 and R8: table 二(一)'s in-force counts against last year's."""
     prior, part = report.prior, report.format.in_force
-    if prior is None or prior.is_empty() or part is None:
+    if prior is None or prior.is_empty() or part is None or prior_mismatch(report, prior):
         return
     last = _last(prior)
     block = report.format.block(part.block)

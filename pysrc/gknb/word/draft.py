@@ -86,6 +86,46 @@ def heading_of(text: str) -> str | None:
 class DraftResult:
     document_xml: bytes
     replaced: dict[str, int] = field(default_factory=dict)  # part numeral -> old tables removed
+    placeholders: dict[str, int] = field(default_factory=dict)  # part -> empty tables replaced
+    others: dict[str, int] = field(default_factory=dict)  # part -> the user's own tables kept
+    title: str = ""  # the report's title, as the draft has it ("" when none was found)
+
+
+_PLACEHOLDER_WORDS = ("插入", "此处", "表格", "附表", "待填", "待补", "略")
+_TITLE = re.compile(r"^(.*?)(\d{4})\s*年")
+
+
+def _is_placeholder(tbl: Any) -> bool:
+    """A table that only holds a place: no figures, and empty or a short note like 此处插入表格."""
+    text = _table_text(tbl)
+    if any(ch.isdigit() for ch in text):
+        return False
+    return not text or (len(text) <= 30 and any(word in text for word in _PLACEHOLDER_WORDS))
+
+
+def _title(children: list[Any], first_heading: int) -> str:
+    """The title: the first paragraph before part 一 that names a year and a report."""
+    for el in children[:first_heading]:
+        if el.tag == w("p"):
+            text = paragraph_text(el).strip()
+            if "报告" in text and _TITLE.match(fold(text)):
+                return " ".join(text.split())
+    return ""
+
+
+def title_mismatch(title: str, agency: str, year: int | None) -> str | None:
+    """Why a draft titled so is not this workbook's report (None when it fits or says too
+    little to tell)."""
+    m = _TITLE.match(fold(title))
+    if not m:
+        return None
+    named, said = m.group(1).removesuffix("关于"), int(m.group(2))
+    if year is not None and said != year:
+        return f"草稿是{said}年度的，工作簿是{year}年度的"
+    mine = fold(agency)
+    if named and mine and mine not in named and named not in mine:
+        return f"草稿是{m.group(1)}的，工作簿是{agency}的"
+    return None
 
 
 def _text_width(body: Any, start: int) -> int:
@@ -164,11 +204,12 @@ def fill_draft(
     for num, table in TABLE_OF_PART.items():
         start = starts[num]
         end = next((b for b in boundaries if b > start), len(children))
-        old = [
-            el
-            for el in children[start + 1 : end]
-            if el.tag == w("tbl") and any(s in _table_text(el) for s in SIGNATURES[table])
-        ]
+        tables = [el for el in children[start + 1 : end] if el.tag == w("tbl")]
+        old = [el for el in tables if any(s in _table_text(el) for s in SIGNATURES[table])]
+        empty = [el for el in tables if el not in old and _is_placeholder(el)]
+        result.others[num] = len(tables) - len(old) - len(empty)
+        result.placeholders[num] = len(empty)
+        old = [el for el in tables if el in old or el in empty]
         plan.append((num, children[start], old, start))
     for num, heading, old, start in plan:
         table = TABLE_OF_PART[num]
@@ -183,6 +224,7 @@ def fill_draft(
         nxt = new.getnext()
         if nxt is None or nxt.tag in (w("tbl"), w("sectPr")):
             new.addnext(etree.Element(w("p")))  # Word needs a paragraph between/after tables
-        result.replaced[num] = len(old)
+        result.replaced[num] = len(old) - result.placeholders[num]
+    result.title = _title(children, min(i for idx in headings.values() for i in idx))
     result.document_xml = serialize(root)
     return result

@@ -166,10 +166,13 @@ def export_workbook(
     remarks: list[str] = notes if notes is not None else []
     if errors:
         remarks.append(f"注意：工作簿仍有 {len(errors)} 处错误，已按要求照常导出，发布前请改正。")
+    how = "指定的草稿"
     if draft is None and use_draft:
         draft = find_draft(path, meta.draft)
+        named = str(meta.draft or "").strip()
+        how = "封面“Word 草稿文件”写明的草稿" if named else "工作簿旁的同名草稿"
     if draft is not None:
-        data, stem = _export_draft(Path(draft), report, style, remarks)
+        data, stem = _export_draft(Path(draft), report, style, remarks, how, force)
     else:
         data, stem = _export_complete(path, report, meta, style, remarks)
     missing = missing_fonts(style)
@@ -209,9 +212,16 @@ def _export_complete(
 
 
 def _export_draft(
-    draft: Path, report: Report, style: WordStyle, remarks: list[str]
+    draft: Path,
+    report: Report,
+    style: WordStyle,
+    remarks: list[str],
+    how: str = "指定的草稿",
+    force: bool = False,
 ) -> tuple[bytes, str]:
-    from gknb.word.draft import fill_draft
+    """The draft with the tables written in. A draft whose title names another agency or
+    year is refused (unless force): a draft found beside the workbook is not always its own."""
+    from gknb.word.draft import fill_draft, title_mismatch
     from gknb.word.package import custom_properties, open_docx, rewrite
 
     with open_docx(draft) as zf:
@@ -219,8 +229,33 @@ def _export_draft(
         parts = {"word/document.xml": result.document_xml}
         parts.update(custom_properties(zf, _props(report, draft.name, "草稿")))
         data = rewrite(zf, parts)
+    whose = f"{report.agency or '机关名称未填'} {report.year or '年度未填'}年度"
+    wrong = title_mismatch(result.title, report.agency, report.year)
+    if wrong and not force:
+        raise GknbError(
+            f"未导出：{how} {draft} 的标题是“{result.title}”，与工作簿（{whose}）不符（{wrong}）。"
+            f"请改用本机关本年度的草稿（--draft 草稿.docx，或在封面“Word 草稿文件”写明），"
+            f"或加 --no-draft 生成完整报告；确认无误可加 --force 照常导出。"
+        )
+    remarks.insert(
+        0, f"用的是{how}：{draft}（标题“{result.title or '未找到'}”），草稿中其他文字未改动。"
+    )
+    if wrong:
+        remarks.insert(1, f"注意：草稿与工作簿不符（{wrong}），已按 --force 照常导出。")
+    if how == "工作簿旁的同名草稿":
+        remarks.insert(1, "不想用这份草稿、要生成完整报告时，加 --no-draft。")
     for num, count in result.replaced.items():
-        what = f"替换了原有的 {count} 个表格" if count else "草稿中原来没有表格，已放在标题下"
+        empty, others = result.placeholders.get(num, 0), result.others.get(num, 0)
+        if count:
+            what = f"替换了原有的 {count} 个表格"
+        elif empty:
+            what = f"草稿中的 {empty} 个空表格（占位）已换成法定表格"
+        else:
+            what = "草稿中原来没有法定表格，已放在标题下"
+        if others:
+            what += (
+                f"；另有 {others} 个表格不是法定表格，保留未动（如是旧表，请在导出的文件中删除）"
+            )
         remarks.append(f"第{num}部分：{what}。")
     return data, draft.stem
 

@@ -73,6 +73,10 @@ def clear(book: Book) -> int:
             if own != text:
                 notes[(sheet, r, c)] = own
     book.set_notes(notes)
+    if RESULTS in book.sheet_names() and registered:  # the list stays (its 核实 reasons too)
+        book.write(
+            {(RESULTS, 1, 1): "校验结果：标记已清除。下面是上次校验的结果，再点“校验”更新。"}
+        )
     if last >= 2:  # columns A:C only; E holds the 生成说明文字 state
         book.write({(MARKS, r, c): None for r in range(2, last + 1) for c in (1, 2, 3)})
     return len(registered)
@@ -99,7 +103,7 @@ def results(findings: list[Finding], summary: str, sheets: Iterable[str]) -> Res
 def mark(book: Book, findings: list[Finding]) -> int:
     """校验's marks: clear earlier ones, paint and annotate every open finding's cell, remember
     each painted cell's original fill in `_gknb`, rewrite 校验结果. Returns the cells marked."""
-    from gknb.workbook.marks import summary
+    from gknb.rules import summary_line
 
     clear(book)
     book.ensure_sheet(MARKS, [list(REGISTRY_HEADERS)], hidden=True)
@@ -120,7 +124,7 @@ def mark(book: Book, findings: list[Finding]) -> int:
     book.set_notes(
         {cell: merge_note(existing.get(cell), m.note) for m, cell in zip(marks, cells, strict=True)}
     )
-    book.write_results(results(findings, summary(findings), book.sheet_names()))
+    book.write_results(results(findings, summary_line(findings), book.sheet_names()))
     return len(marks)
 
 
