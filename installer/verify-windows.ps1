@@ -138,32 +138,40 @@ Invoke-Step 'engine-args' {
     'the hostile name arrived unchanged; answer in the UTF-16 result file'
 }
 
-New-Copy
+# A workbook with its cover filled in (the Word report needs the agency's name), made by the
+# command-line program beside the engine.
+$SendBook = Join-Path $Work ('发送到 2025年报 &%TEMP%^!' + [char]0x01C5 + '.xlsm')
+Invoke-Step 'new-workbook' {
+    $gknb = Join-Path (Split-Path -Parent $Engine) 'gknb.exe'
+    $out = & $gknb new $SendBook --agency '测试局' --year 2025 2>&1 | Out-String
+    if ($LASTEXITCODE -ne 0 -or -not (Test-Path -LiteralPath $SendBook)) { throw "gknb new：$out" }
+    $out.Trim()
+}
 Invoke-Step 'sendto-check' {
-    $r = Invoke-Engine @('--sendto', 'check', $Book, '--no-open')
+    $r = Invoke-Engine @('--sendto', 'check', $SendBook, '--no-open')
     if ($r.Code -ne 0 -or $r.Text -notmatch '错误 \d+ 处') { throw "退出代码 $($r.Code)：$($r.Text)" }
-    $backup = [IO.Path]::ChangeExtension($Book, $null).TrimEnd('.') + '.备份.xlsm'
+    $backup = [IO.Path]::ChangeExtension($SendBook, $null).TrimEnd('.') + '.备份.xlsm'
     if (-not (Test-Path -LiteralPath $backup)) { throw "没有备份 $backup" }
     $r.Text
 }
 Invoke-Step 'sendto-fill' {
-    $r = Invoke-Engine @('--sendto', 'fill', $Book, '--no-open')
+    $r = Invoke-Engine @('--sendto', 'fill', $SendBook, '--no-open')
     if ($r.Code -ne 0) { throw "退出代码 $($r.Code)：$($r.Text)" }
     $r.Text
 }
 Invoke-Step 'sendto-export' {
-    $r = Invoke-Engine @('--sendto', 'export', $Book, '--force', '--no-open')
+    $r = Invoke-Engine @('--sendto', 'export', '--force', $SendBook, '--no-open')
     if ($r.Code -ne 0 -or -not (Get-ChildItem -LiteralPath $Work -Filter '*.docx')) { throw "退出代码 $($r.Code)：$($r.Text)" }
     $r.Text
 }
 Invoke-Step 'sendto-open-file-refused' {
-    $lock = Join-Path $Work ('~$' + (Split-Path -Leaf $Book))
+    $lock = Join-Path $Work ('~$' + (Split-Path -Leaf $SendBook))
     Set-Content -LiteralPath $lock -Value 'owner' -Encoding ASCII
     try {
-        $before = (Get-FileHash -LiteralPath $Book).Hash
-        $r = Invoke-Engine @('--sendto', 'check', $Book, '--no-open')
+        $before = (Get-FileHash -LiteralPath $SendBook).Hash
+        $r = Invoke-Engine @('--sendto', 'check', $SendBook, '--no-open')
         if ($r.Code -ne 1 -or $r.Text -notmatch '请先保存并关闭') { throw "退出代码 $($r.Code)：$($r.Text)" }
-        if ((Get-FileHash -LiteralPath $Book).Hash -ne $before) { throw '工作簿被改动了' }
+        if ((Get-FileHash -LiteralPath $SendBook).Hash -ne $before) { throw '工作簿被改动了' }
         $r.Text
     } finally { Remove-Item -LiteralPath $lock -Force }
 }
@@ -191,6 +199,8 @@ if ($NoExcel) {
             $wb = $excel.Workbooks.Open($Book)
             $wb.Names.Add('GKNB_VERIFY', '="yes"', $false) | Out-Null
             $wb.Names.Item('GK_ENGINE').RefersToRange.Value2 = $Engine
+            $wb.Names.Item('GK_AGENCY').RefersToRange.Value2 = '测试局'  # the Word report needs it
+            $wb.Names.Item('GK_YEAR').RefersToRange.Value2 = 2025
             $macro = { param($Name, $Arg) if ($null -eq $Arg) { $excel.Run("'$($wb.Name)'!$Name") } else { $excel.Run("'$($wb.Name)'!$Name", $Arg) } }
 
             Invoke-Step 'excel-selftest' {

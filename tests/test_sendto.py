@@ -99,7 +99,7 @@ def test_export_asks_while_errors_remain_and_exports_when_told(
     code, answer = _sendto("export", str(book), result=tmp_path / "r.txt")
     assert code == launch.EXIT_CONFIRM and "仍然按现状导出 Word 吗？" in answer
     assert not list(folder.glob("*.docx"))
-    code, answer = _sendto("export", str(book), "--force", result=tmp_path / "r2.txt")
+    code, answer = _sendto("export", "--force", str(book), result=tmp_path / "r2.txt")
     (doc,) = folder.glob("*.docx")
     assert code == 0 and answer.startswith(f"本局 2025年报.xlsx：已导出 Word：{doc}")
 

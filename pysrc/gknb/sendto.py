@@ -272,7 +272,7 @@ def main(argv: Sequence[str]) -> int:
     else:
         answer = Answer(result)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_intermixed_args(argv)  # options before or after files
     except GknbError as exc:
         answer.give(EXIT_INTERNAL, str(exc))
         return EXIT_INTERNAL
