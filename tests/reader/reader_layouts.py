@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
+import random
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gknb.formats import SECTION_TITLES
@@ -215,3 +217,113 @@ def write_docx_in_layout_table(report: Report, path: Path) -> Path:
                 outer.add_paragraph(para)
     doc.save(str(path))
     return path
+
+
+# ---- layouts without reliable lines or cells (issue: layout-free reading) ------------------
+
+
+def one_line(report: Report) -> str:
+    """The whole report as one line with every white space removed (a crawler's page text)."""
+    return "".join(text_layout(report, "space").split())
+
+
+def collapsed(report: Report) -> str:
+    """Every run of white space, line breaks included, turned into one space."""
+    return " ".join(text_layout(report, "space").split())
+
+
+def _number_rows(report: Report, table: str) -> list[tuple[list[str], list[str]]]:
+    """(labels, numbers as printed) of each row of a table, blank cells left out."""
+    out = []
+    for row in rows_of(report, table):
+        labels = [c.text for c in row if not c.key and c.text]
+        numbers = [raw_text(report, c) for c in row if c.key]
+        out.append((labels, [n for n in numbers if n]))
+    return out
+
+
+def _render(report: Report, row_text: Callable[[str, list[str], list[str]], str]) -> str:
+    """The report as text, each table row given by row_text(table, labels, numbers)."""
+    out = [report.agency, f"{report.year}年度政府信息公开工作年度报告", ""]
+    for heading, table, text in parts(report):
+        out.append(heading)
+        if table:
+            for labels, numbers in _number_rows(report, table):
+                out.append(row_text(table, labels, numbers))
+        out += [text, ""]
+    return "\n".join(out)
+
+
+def stray_spaces(report: Report, rng: random.Random) -> str:
+    """Rows of tables 三 and 四 printed with irregular spacing: some cell boundaries lost
+    ("10 0 00 0 1"), some spaces doubled. (Table 二 has no sums that could cut numbers run
+    together: it is printed as it should be.)"""
+
+    def row_text(table: str, labels: list[str], numbers: list[str]) -> str:
+        text = "  ".join(labels)
+        if numbers and table == "T2":
+            text += "  " + "  ".join(numbers)
+        elif numbers:
+            seps = [rng.choice(("", " ", " ", "  ")) for _ in numbers[1:]]
+            body = numbers[0] + "".join(s + n for s, n in zip(seps, numbers[1:], strict=True))
+            text += "  " + body
+        return text
+
+    return _render(report, row_text)
+
+
+def glued_labels(report: Report) -> str:
+    """Labels run straight into their numbers: 规章0 0 0, 一、本年新收政府信息公开申请数量2 3 …"""
+    return _render(report, lambda _t, labels, numbers: "".join(labels) + " ".join(numbers))
+
+
+def glued_items(report: Report) -> str:
+    """Each row's item number glued to the previous row's total, as a line-joining converter
+    prints it: …信息 7 0 0 0 0 0 72.没有现成信息需要另行制作 1 …"""
+    text = _render(report, lambda _t, labels, numbers: "  ".join([*labels, " ".join(numbers)]))
+    return re.sub(r"(\d)\n(\d\.)", r"\1\2", text)
+
+
+def box_order(report: Report, rng: random.Random) -> str:
+    """Rows of table 三 out of order, as pdftotext -raw gives a table by its boxes."""
+    out = [report.agency, f"{report.year}年度政府信息公开工作年度报告", ""]
+    for heading, table, text in parts(report):
+        out.append(heading)
+        if table:
+            rows = [
+                "  ".join([*labels, *numbers]) for labels, numbers in _number_rows(report, table)
+            ]
+            if table == "T3":
+                head = [r for r in rows if not re.search(r"\d", r)]
+                body = [r for r in rows if re.search(r"\d", r)]
+                rng.shuffle(body)
+                rows = head + body
+            out += rows
+        out += [text, ""]
+    return "\n".join(out)
+
+
+def markdown_split(report: Report, rng: random.Random) -> str:
+    """Markdown from a PDF converter: each table broken into two pipe tables at a random row,
+    table 二's heading printed between its halves, a page footer between the others."""
+    out = [f"# {title(report)}", ""]
+    for heading, table, text in parts(report):
+        if not table:
+            out += [f"## {heading}", "", text, ""]
+            continue
+        lines = md_table(report, table)
+        body = [x for x in lines if not x.startswith("|---")]
+        cut = rng.randrange(1, len(body))
+        sep = "|" + "---|" * (body[0].count("|") - 1)
+        first, second = body[:cut], body[cut:]
+        between = [f"## {heading}"] if table == "T2" else ["— 3 —"]
+        if table != "T2":
+            out += [f"## {heading}", ""]
+        out += [first[0], sep, *first[1:], "", *between, "", second[0], sep, *second[1:], ""]
+        out += [text, ""]
+    return "\n".join(out)
+
+
+def escaped_html(report: Report) -> str:
+    """A web page's markup saved into a text file with its string escapes (\\" \\/ \\n)."""
+    return html_page(report).replace('"', '\\"').replace("</", "<\\/").replace("\n", "\\n")

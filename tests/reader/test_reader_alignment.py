@@ -277,8 +277,8 @@ def test_ocr_variants_match_by_keys() -> None:
 # ---- run-together digits --------------------------------------------------------------
 
 
-def _with_row(label: str, printed: str) -> str:
-    lines = text("2021", "space").splitlines()
+def _with_row(label: str, printed: str, base: str | None = None) -> str:
+    lines = (base or text("2021", "space")).splitlines()
     i = next(n for n, x in enumerate(lines) if label in x)
     labels = [p for p in lines[i].split("  ") if not p.strip().isdigit()]
     lines[i] = "  ".join([*labels, printed])
@@ -287,10 +287,26 @@ def _with_row(label: str, printed: str) -> str:
 
 @pytest.mark.parametrize("printed", ["640020470", "6 4 0 0 2 0 4 7 0", "64 0 0 2 04 70"])
 def test_run_together_row_with_one_reading(printed: str) -> None:
-    got = read_text(_with_row("1.本机关不掌握相关政府信息", printed))
+    """The cut fits its row's total, and the columns confirm it (the table is consistent)."""
+    t = _with_row("1.本机关不掌握相关政府信息", printed)
+    t = _with_row("（七）总计", "68  1  0  2  0  4  75", t)
+    t = _with_row("一、本年新收政府信息公开申请数量", "68  1  0  2  0  4  75", t)
+    got = read_text(t)
     cols = got.format.block("T3").cols
     assert [got.value(("T3", "r4_1", c.id)) for c in cols] == [64, 0, 0, 2, 0, 4, 70]
     assert [f.rule for f in got.structure] == []
+    assert [f.rule for f in check(got) if f.rule != "R10"] == []  # (the text says 6 received)
+
+
+def test_run_together_row_the_columns_refute_is_not_read() -> None:
+    """One cut fits the row's own total, but the column sums say otherwise (a blank cell may
+    have left no trace): the row is named as unread, never read as a guess."""
+    got = read_text(_with_row("1.本机关不掌握相关政府信息", "640020470"))
+    assert all(k[1] != "r4_1" for k in got.cells)
+    [f] = got.structure
+    assert (f.rule, f.row) == ("READ", "（四）无法提供 1.本机关不掌握相关政府信息")
+    assert "64 / 0 / 0 / 2 / 0 / 4 / 70" in f.message
+    assert [x.rule for x in check(got) if x.severity == "error"] == []
 
 
 def test_run_together_row_with_several_readings_is_not_guessed() -> None:

@@ -28,11 +28,21 @@ def pdf_rows(path: Path) -> list[Row]:
             f"{path.name} 不是有效的 PDF 文件，无法打开（{type(exc).__name__}）。请检查文件。"
         ) from None
     rows: list[Row] = []
+    lines: list[str] = []  # text lines waiting for the line reader, across page breaks
     try:
         if len(pdf.pages) > MAX_PAGES:
             raise GknbError(f"{path.name} 有 {len(pdf.pages)} 页，不像一份年度报告。请检查文件。")
         for page in pdf.pages:
-            rows.extend(_page_rows(page))
+            for item in _page_items(page):
+                if isinstance(item, str):
+                    lines.append(item)
+                    continue
+                if lines:  # a paragraph a page break cut stays one paragraph
+                    rows.extend(text_rows("\n".join(lines)))
+                    lines = []
+                rows.extend(item)
+        if lines:
+            rows.extend(text_rows("\n".join(lines)))
     except GknbError:
         raise
     except Exception as exc:
@@ -46,29 +56,26 @@ def pdf_rows(path: Path) -> list[Row]:
     return rows
 
 
-def _page_rows(page: Any) -> list[Row]:
+def _page_items(page: Any) -> list[str | list[Row]]:
+    """The page from top to bottom: text lines outside tables, and each table's rows."""
     tables = page.find_tables()
     items: list[tuple[float, int, Any]] = []
     outside = page
-    for n, t in enumerate(tables):
-        items.append((t.bbox[1], 1, ("table", n, t.extract())))
+    for t in tables:
+        items.append((t.bbox[1], 1, t.extract()))
         outside = outside.outside_bbox(t.bbox)
     for line in outside.extract_text_lines(keep_blank_chars=False):
-        items.append((line["top"], 0, ("line", 0, line["text"])))
+        items.append((line["top"], 0, line["text"]))
     items.sort(key=lambda x: (x[0], x[1]))
-    rows: list[Row] = []
-    lines: list[str] = []
-    for _, _, (kind, _, payload) in items:
-        if kind == "line":
-            lines.append(payload)
+    out: list[str | list[Row]] = []
+    for _, kind, payload in items:
+        if kind == 0:
+            out.append(payload)
             continue
-        if lines:
-            rows.extend(text_rows("\n".join(lines)))
-            lines = []
+        table: list[Row] = []
         for cells in payload:
             present = tuple((c or "").replace("\n", "") for c in cells if c is not None)
             if present:
-                rows.append(Row(present, table=True))
-    if lines:
-        rows.extend(text_rows("\n".join(lines)))
-    return rows
+                table.append(Row(present, table=True))
+        out.append(table)
+    return out

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 
 from gknb.reader.ir import Row
+from gknb.reader.stream import lines, needs_cutting
 from gknb.reader.tokens import ATOM_RUN, atoms
-from gknb.text import fold
+from gknb.text import fold, outside_brackets
 
 _JUNK = re.compile(
     r"\[(?:bookmark|image|图片|picture)\s*:[^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*\]"
@@ -49,6 +50,7 @@ _GLUED = re.compile(
     rf"^(.*?[\u3400-\u9fff]{{2}}[)）”]?)(\d[\d.,]*(?:万元|元|万|个|件|条|项)?(?:\s+{ATOM_RUN})?)$"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_MARKUP = re.compile(r"<\s*/?\s*(?:table|tr|td|th|p|div|span|br|h\d)\b", re.I)
 _HEADING = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
 MAX_PLAIN = 150  # a longer line is prose, never split into cells
 
@@ -98,10 +100,37 @@ def _merge_letter_spaced(cells: list[str]) -> list[str]:
     return out
 
 
+_CLAUSE = re.compile(r"[，；;]|,(?!\d{3})")
+
+
+def _prose(line: str) -> bool:
+    """A comma or semicolon outside brackets: part of a sentence (a PDF wraps narrative
+    mid-sentence: "…申请25件，其中自然人 20 件"), never a table row. Labels keep their commas
+    inside brackets (（二）部分公开（区分处理的，只计这一情形，…）)."""
+    return bool(_CLAUSE.search(outside_brackets(line)))
+
+
+_SENTENCE_END = ("。", "！", "？", "：", ":", "；", ";")
+_ROW_START = re.compile(
+    r"^\s*(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、|\d[.．、])"
+)
+_WRAPPED_START = re.compile(
+    r"^\s*(?:[、，,；;）)]|(?:万元|元|个|件|条|项|次|宗|起|家|份)(?![\u3400-\u9fff]{2}))"
+)
+
+
+def _continues_prose(prose: bool, line: str) -> bool:
+    """The line carries on the sentence above it: the sentence did not end, and this line
+    does not start a row (一、 （一） 1.); or it starts with what only ends a phrase (件、 ，)."""
+    if _WRAPPED_START.match(line) and not re.match(r"^\s*[\d]", line):
+        return True
+    return prose and not _ROW_START.match(line)
+
+
 def split_plain(line: str) -> tuple[str, ...]:
     """A line of plain text → its cells (one cell for prose)."""
     s = line.strip().strip("\u3000").strip()
-    if not s or "。" in s or len(s) > MAX_PLAIN:
+    if not s or "。" in s or len(s) > MAX_PLAIN or _prose(s):
         return (s,)
     cells = _merge_letter_spaced([c for c in _WIDE.split(s) if c])
     out: list[str] = []
@@ -126,12 +155,30 @@ def _continues(prev: str, line: str) -> bool:
     return len(fold(s)) <= 20
 
 
+def _stream_lines(raw: list[str]) -> list[str]:
+    """Lines holding several rows or a whole report cut into one line per row (`stream`)."""
+    out: list[str] = []
+    for line in raw:
+        if (
+            "\t" in line
+            or line.lstrip().startswith("|")
+            or _MARKUP.search(line)  # markup shown as text: read as markup later
+            or not needs_cutting(line)
+        ):
+            out.append(line)
+            continue
+        cleaned = clean_line(line)
+        out.extend(lines(cleaned) if cleaned else [line])
+    return out
+
+
 def text_rows(text: str) -> list[Row]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
     rows: list[Row] = []
     group: list[str] = []  # cells of a one-cell-per-line row being collected
     last_was_cell = False
+    prose = False  # the last line was a sentence that runs on
 
     def flush() -> None:
         nonlocal group
@@ -139,7 +186,7 @@ def text_rows(text: str) -> list[Row]:
             rows.append(Row(tuple(group)))
             group = []
 
-    for raw in text.split("\n"):
+    for raw in _stream_lines(text.split("\n")):
         line = clean_line(raw)
         if line is None:
             continue  # junk only: neither a cell nor a row separator
@@ -172,6 +219,12 @@ def text_rows(text: str) -> list[Row]:
             if pipe:
                 rows.append(Row(tuple(pipe)))
             continue
-        rows.append(Row(split_plain(line)))
+        if _continues_prose(prose, line):  # a sentence the page wrapped: never a table row
+            rows.append(Row((line.strip(" \u3000"),)))
+        else:
+            rows.append(Row(split_plain(line)))
+        stripped = line.strip(" \u3000")
+        prose = (prose and _continues_prose(prose, line)) or _prose(stripped)
+        prose = prose and not stripped.endswith(_SENTENCE_END)
     flush()
     return rows

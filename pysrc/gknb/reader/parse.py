@@ -19,13 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import product
 
 from gknb.errors import GknbError
-from gknb.formats import F2019, F2021, FORMATS, TABLE_TITLES, format_for_year
+from gknb.formats import F2019, F2021, FORMATS, TABLE_TITLES, Format, format_for_year
 from gknb.model import Cell, Finding, Report, ReportKind
 from gknb.reader import sections
 from gknb.reader.ir import Row
-from gknb.reader.split import Check, sums_to_last
+from gknb.reader.split import MAX_FOUND, Check, sums_to_last
 from gknb.reader.tables import (
     Cand,
     RowRead,
@@ -35,6 +36,8 @@ from gknb.reader.tables import (
     heal,
     only_words,
     read_row,
+    score,
+    unordered,
 )
 from gknb.reader.tokens import Kind, Tok, tokenize
 from gknb.rules.common import row_label as row_label_of
@@ -119,6 +122,8 @@ class Parser:
         self.toks = tokenize(rows)
         self.consumed: set[int] = set()
         self.findings: list[Finding] = []
+        self._t3_range = (0, 0)
+        self._all_slots = [*_slots_t3(), *_slots_t2("2019"), *_slots_t2("2021")]
         self._by_row: dict[int, list[Tok]] = {}
         for t in self.toks:
             self._by_row.setdefault(t.row, []).append(t)
@@ -182,8 +187,13 @@ class Parser:
 
     def _cands(self, lo: int, hi: int, header: tuple[str, ...]) -> list[Cand]:
         out: list[Cand] = []
+        # a table read from a real table structure (Word, web page, ruled PDF): text lines
+        # between its parts are narrative, unless their label names a row of the table
+        framed = any(t.framed and t.kind is Kind.VALUE for t in self.toks[lo:hi])
         for c in candidates(self.toks, lo, hi):
             if not c.values:
+                continue
+            if framed and not any(self.toks[i].framed for i in c.values) and not self._named(c):
                 continue
             last = self.toks[c.labels[-1]].folded
             if "勾稽关系" in last or _T2_TITLE.match(last):
@@ -192,6 +202,12 @@ class Parser:
                 continue  # a header cell over empty layout cells, not a row named 总计/其他
             out.append(c)
         return out
+
+    def _named(self, c: Cand) -> bool:
+        """The candidate's label names some row of tables 二 or 三 by its key words."""
+        if len(self.toks[c.labels[-1]].folded) > 45:  # longer than any row label
+            return False
+        return any(score(c, s, fuzzy=False) > 0 for s in self._all_slots)
 
     def _blank(self, c: Cand) -> bool:
         return all(self.toks[i].empty for i in c.values)
@@ -219,7 +235,12 @@ class Parser:
                     expected="", found="小计",
                 )
             )  # fmt: skip
-        pairs = align(cands, slots, [self._blank(c) for c in cands])
+        blank = [self._blank(c) for c in cands]
+        pairs = align(cands, slots, blank)
+        if len(pairs) < sum(1 for b in blank if not b):  # rows left over: order may be lost
+            filled = unordered(cands, slots, blank, pairs)
+            by_label = unordered(cands, slots, blank, [])
+            pairs = by_label if len(by_label) >= len(filled) else filled
         matched = [(cands[i], slots[j]) for i, j in pairs]
         used = {id(c) for c, _ in matched}
         extras = [c for c in cands if id(c) not in used and not self._blank(c)]
@@ -248,12 +269,12 @@ class Parser:
         check: Check | None,
         result: TableRead,
         drop: int | None = None,
+        read: RowRead | None = None,
     ) -> None:
         fmt = FORMATS[version]
         block = fmt.block(slot.block)
-        read = read_row(self.toks, cand, width, check)
-        if read.raws is None and drop is not None:  # this row printed without the 小计 cell
-            read = read_row(self.toks, cand, len(block.cols), sums_to_last(1, len(block.cols)))
+        if read is None:
+            read = self._read(version, cand, slot, width, check, drop)
         first = next(iter(block.cols))
         row_label = row_label_of(fmt, (block.id, slot.row, first.id)) if slot.label else ""
         if read.raws is None:
@@ -265,12 +286,35 @@ class Parser:
         for col, raw in zip(block.cols, raws, strict=False):
             result.cells[(block.id, slot.row, col.id)] = parse_value(raw, block.kind(col.id))
 
+    def _read(
+        self,
+        version: str,
+        cand: Cand,
+        slot: Slot,
+        width: int,
+        check: Check | None,
+        drop: int | None,
+    ) -> RowRead:
+        read = read_row(self.toks, cand, width, check)
+        if read.raws is None and drop is not None:  # this row printed without the 小计 cell
+            n = len(FORMATS[version].block(slot.block).cols)
+            read = read_row(self.toks, cand, n, sums_to_last(1, n))
+        return read
+
     def _unreadable(self, table: str, row: str, read: RowRead, width: int) -> Finding:
         where = f"「{row}」一行" if row else "表四的数字行"
         if read.orphans:
             message = (
                 f"{where}之后还有 {read.orphans} 个数字不属于任何一行（表格文字的次序可能被打乱），"
                 f"无法确定本行的数字，本行未读取。请对照原表核对，并在工作簿中逐格填写。"
+            )
+        elif read.unverified:
+            shown = " / ".join(read.options[0]) if read.options else ""
+            message = (
+                f"{where}的数字连在一起（印作“{read.printed}”），按本行的合计只有一种拆法"
+                f"（{shown}），但它与各列的合计关系（第一项加第二项等于第三项加第四项、（七）总计"
+                f"等于各项之和）核对不上或无法核对（可能有空白格在文字中没有留下痕迹），本行未读取。"
+                f"请对照原表核对这一行，并在工作簿中逐格填写。"
             )
         elif read.truncated:
             message = (
@@ -310,14 +354,8 @@ class Parser:
         for s in slots:
             if f"{s.block}.{s.row}" not in result.matched:
                 block = FORMATS[version].block(s.block)
-                result.findings.append(
-                    structure_finding(
-                        T2, f"{block.title} {s.label}", "",
-                        f"表二缺少“{block.title} {s.label}”一行（或该行没有数字）。"
-                        f"请按{version}版格式补全这一行，没有发生的填 0。",
-                        expected=s.label, found="",
-                    )
-                )  # fmt: skip
+                name = f"{block.title} {s.label}"
+                result.findings.append(self._no_row(T2, "表二", name, s.label, version, lo, hi))
         ends = [cands[i].last for i, _ in pairs] + [c.last for c in extras]
         result.span = (lo, max(ends)) if ends else None
         return result
@@ -358,7 +396,8 @@ class Parser:
             raise _missing(self.name, T4)
         starts = [t2, t3, t4]
         t2_hi = min([s for s in starts if s > t2] or [len(toks)])
-        t3_read, t3_rows, subtotal = self.read_t3(t3, self._limit(t3, starts))
+        self._t3_range = (t3, self._limit(t3, starts))
+        t3_read, t3_rows, subtotal = self.read_t3(*self._t3_range)
         agency, year, title_toks = sections.title(toks, t2)
         version, detected = self._version(t2, t2_hi, t3_rows, year)
         fmt = FORMATS[version]
@@ -384,7 +423,11 @@ class Parser:
         for read in (t2_read, t3_read, t4_read):
             if read.span:
                 lo, hi = read.span
-                self.consumed.update(i for i in range(lo, hi + 1) if toks[i].kind is not Kind.TEXT)
+                self.consumed.update(
+                    i
+                    for i in range(lo, hi + 1)
+                    if toks[i].kind is not Kind.TEXT and not self._part_heading(toks[i])
+                )
         self.consumed |= title_toks
         self._narrative(report)
         report.structure = self.findings
@@ -412,9 +455,15 @@ class Parser:
         width = 7 if subtotal is None else 8
         check = sums_to_last(1, 7) if subtotal is None else None
         result = TableRead()
-        for cand, slot in t3_rows:
-            if slot.row in wanted:
-                self._cells(version, T3, cand, slot, width, check, result, drop=subtotal)
+        rows = [(c, s) for c, s in t3_rows if s.row in wanted]
+        reads = {s.row: self._read(version, c, s, width, check, subtotal) for c, s in rows}
+        if subtotal is None:
+            resolve_columns(FORMATS[version], reads)
+            verify_columns(FORMATS[version], reads)
+        for cand, slot in rows:
+            self._cells(
+                version, T3, cand, slot, width, check, result, drop=subtotal, read=reads[slot.row]
+            )
         return result
 
     def _t3_structure(self, version: str, t3_rows: list[tuple[Cand, Slot]]) -> list[Finding]:
@@ -441,15 +490,31 @@ class Parser:
             if line.id in found or (mixed and line.id.startswith("r6")):
                 continue
             name = f"{line.group} {line.label}" if line.group else line.label
-            findings.append(
-                structure_finding(
-                    T3, name, "",
-                    f"表三缺少“{name}”一行（或该行没有数字）。请按{version}版格式补全这一行，"
-                    f"没有发生的填 0。",
-                    expected=line.label, found="",
-                )
-            )  # fmt: skip
+            findings.append(self._no_row(T3, "表三", name, line.label, version, *self._t3_range))
         return findings
+
+    def _no_row(
+        self, table: str, short: str, name: str, label: str, version: str, lo: int, hi: int
+    ) -> Finding:
+        if self._label_only(lo, hi, label):
+            return reading_finding(
+                table, name, "",
+                f"{short}“{name}”一行只读到标签，没有读到数字（纯文本中空白的格子不留痕迹，"
+                f"也可能数字被排到了别处），本行未读取。请对照原件核对这一行。",
+                expected=label, found="",
+            )  # fmt: skip
+        return structure_finding(
+            table, name, "",
+            f"{short}缺少“{name}”一行（或该行没有数字）。请按{version}版格式补全这一行，"
+            f"没有发生的填 0。",
+            expected=label, found="",
+        )  # fmt: skip
+
+    def _label_only(self, lo: int, hi: int, label: str) -> bool:
+        """The row's label is printed in the table but no number follows it (blank cells leave
+        no trace in plain text): the row is there, its numbers could not be read."""
+        want = fold(label)
+        return any(t.folded.endswith(want) for t in self._labels(lo, hi))
 
     def _t2_mixed(self, version: str, t2: int, t2_hi: int) -> list[Finding]:
         other = "2021" if version == "2019" else "2019"
@@ -505,9 +570,114 @@ class Parser:
             if text:
                 report.texts[key] = text
 
+    def _part_heading(self, t: Tok) -> bool:
+        """A numbered part heading printed inside a table's text (a converter that broke the
+        table around it): it stays a heading."""
+        if t.kind is not Kind.LABEL or not self._alone(t):
+            return False
+        h = sections.heading_of(t)
+        return h is not None and h.num is not None and h.subj is not None and h.canonical
+
     def _alone(self, t: Tok) -> bool:
         """The token is the only text in its row (a heading stands on its own line)."""
         return all(x.index == t.index or not x.text for x in self._by_row.get(t.row, []))
+
+
+MAX_COMBOS = 5_000  # readings of several rows tried together against one column equation
+
+
+def resolve_columns(fmt: Format, reads: dict[str, RowRead]) -> None:
+    """Rows of table 三 whose digits could be cut several ways, narrowed by the column
+    equations (R1: 一+二 = (七)+四; R2: (七) = the sum of the results): a reading is kept only if
+    some readings of the other rows in the equation satisfy it, and a row is read when exactly
+    one reading is left. A row no reading satisfies stays unread (the report's numbers may be
+    wrong there; the rules will not see a guess)."""
+    cols = [c.id for c in fmt.block("T3").cols]
+    known: dict[str, list[float | None]] = {}
+    options: dict[str, list[list[float | None]]] = {}
+    raw_options: dict[str, list[tuple[str, ...]]] = {}
+    for row, read in reads.items():
+        if read.raws is not None:
+            known[row] = [_value(x) for x in read.raws]
+        elif 1 < len(read.options) <= MAX_FOUND and not read.truncated:
+            raw_options[row] = list(read.options)
+            options[row] = [[_value(x) for x in o] for o in read.options]
+    if not options:
+        return
+    eqs = [e for e in fmt.equations() if e.rule in ("R1", "R2")]
+    changed = True
+    while changed:
+        changed = False
+        for eq in eqs:
+            col = cols.index(eq.target[2])
+            rows = {k[1] for k in (*eq.lhs, *eq.rhs)}
+            open_ = [r for r in rows if r in options]
+            if not open_ or any(r not in known and r not in options for r in rows):
+                continue
+            combos = 1
+            for r in open_:
+                combos *= len(options[r])
+            if combos > MAX_COMBOS:
+                continue
+            keep: dict[str, set[int]] = {r: set() for r in open_}
+            for pick in product(*(range(len(options[r])) for r in open_)):
+                chosen = {r: options[r][i] for r, i in zip(open_, pick, strict=True)}
+
+                lhs = [(chosen.get(k[1]) or known[k[1]])[col] for k in eq.lhs]
+                rhs = [(chosen.get(k[1]) or known[k[1]])[col] for k in eq.rhs]
+                if None in lhs or None in rhs or abs(sum(lhs) - sum(rhs)) < 1e-9:  # type: ignore[arg-type]
+                    for r, i in zip(open_, pick, strict=True):
+                        keep[r].add(i)
+            for r in open_:
+                if not keep[r] or len(keep[r]) == len(options[r]):
+                    continue  # nothing fits (leave it unread) or nothing ruled out
+                idx = sorted(keep[r])
+                options[r] = [options[r][i] for i in idx]
+                raw_options[r] = [raw_options[r][i] for i in idx]
+                changed = True
+                if len(idx) == 1:
+                    known[r] = options.pop(r)[0]
+                    read = reads[r]
+                    reads[r] = RowRead(list(raw_options.pop(r)[0]), read.printed, split=True)
+                else:
+                    reads[r].options = raw_options[r]
+
+
+def verify_columns(fmt: Format, reads: dict[str, RowRead]) -> None:
+    """A row read by cutting run-together digits is kept only when the column equations it is
+    part of (R1, R2) can be checked and hold. A cut that fits its own row's total can still be
+    wrong when a blank cell left no trace in the text; the columns tell."""
+    cols = [c.id for c in fmt.block("T3").cols]
+    known: dict[str, list[float | None]] = {}
+    for row, read in reads.items():
+        if read.raws is not None:
+            known[row] = [_value(x) for x in read.raws]
+        elif read.options and not read.truncated:  # columns where every reading agrees
+            vals = [[_value(x) for x in o] for o in read.options]
+            known[row] = [
+                v[0] if all(x == v[0] for x in v) else None for v in zip(*vals, strict=True)
+            ]
+    doubtful: set[str] = set()
+    for eq in fmt.equations():
+        if eq.rule not in ("R1", "R2"):
+            continue
+        col = cols.index(eq.target[2])
+        rows = {k[1] for k in (*eq.lhs, *eq.rhs)}
+        split = {r for r in rows if r in reads and reads[r].split}
+        if not split:
+            continue
+        here = [known[r][col] if r in known else None for r in rows]
+        lhs = [known[k[1]][col] if k[1] in known else None for k in eq.lhs]
+        rhs = [known[k[1]][col] if k[1] in known else None for k in eq.rhs]
+        if None in here or abs(sum(lhs) - sum(rhs)) > 1e-9:  # type: ignore[arg-type]
+            doubtful |= split
+    for row in doubtful:
+        read = reads[row]
+        reads[row] = RowRead(None, read.printed, list(read.options), unverified=True)
+
+
+def _value(raw: str) -> float | None:
+    return parse_value(raw).value if raw else 0
 
 
 def _rows_read(report: Report, table: str) -> int:
@@ -517,7 +687,9 @@ def _rows_read(report: Report, table: str) -> int:
 def _collapse(table: str, findings: list[Finding], rows: int, read: int) -> list[Finding]:
     """When most rows of a table cannot be matched, one finding says so instead of one per
     row: the text has almost certainly lost the table's order."""
-    if read * 2 >= rows:
+    # rows whose numbers were found but could not be cut: the table's order is not lost
+    named = sum(1 for f in findings if f.rule == "READ" and f.row and f.found)
+    if (read + named) * 2 >= rows:
         return findings
     return [
         reading_finding(

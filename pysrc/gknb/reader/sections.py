@@ -217,7 +217,14 @@ _TITLE = re.compile(
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
 _CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _DATE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日$")
-_PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*[至到—\-~]+\s*\1\s*年\s*12\s*月\s*31\s*日")
+_PERIOD = re.compile(
+    r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:起|开始)?\s*[至到—\-~]+\s*\1\s*年\s*12\s*月\s*31\s*日"
+)
+_YEAR_OF = re.compile(r"(?<!\d)(20\d{2})\s*年度")
+_NO_YEAR_TITLE = re.compile(
+    r"^(.{2,40}?)(?:关于)?(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?报告$"
+)
+_COMPILED_BY = re.compile(r"由\s*([^\s，,。、由]{2,30}?)\s*(?:负责)?(?:编制|编写|起草|编印)")
 
 
 def signature(toks: list[Tok]) -> str:
@@ -239,6 +246,12 @@ def title(toks: list[Tok], stop: int) -> tuple[str, int | None, set[int]]:
         if t.text and t.kind is not Kind.JUNK:
             rows.setdefault(t.row, []).append(t)
     lines = [(squash("".join(t.text for t in ts)), ts) for ts in rows.values()][:12]
+    for n in range(len(lines) - 1):  # a title the page wrapped: "…工作年度报" / "告"
+        (a, ta), (b, tb) = lines[n], lines[n + 1]
+        wrapped = "报告" not in a and len(b) <= 12 and "报告" in (a + b).replace(" ", "")
+        if wrapped and _TITLE.match(a.lstrip("#").replace(" ", "")):
+            lines[n : n + 2] = [(a + b, ta + tb)]
+            break
     for n, (s, ts) in enumerate(lines):
         flat = _CN_YEAR.sub(
             lambda y: y.group(0).translate(_CN_DIGIT), s.lstrip("#").replace(" ", "")
@@ -255,8 +268,30 @@ def title(toks: list[Tok], stop: int) -> tuple[str, int | None, set[int]]:
                 agency = p.replace(" ", "")
                 used |= {t.index for t in prev}
         return agency or signature(toks), year, used
+    # no title line with a year: the agency from a title without one, "由…编制" or the
+    # signature; the year from the statistics period, else from "2024年度" in the first lines
+    agency, used = "", set()
+    for s, ts in lines:
+        m = _NO_YEAR_TITLE.match(s.lstrip("#").replace(" ", ""))
+        if m:
+            agency, used = m.group(1).removesuffix("的"), {t.index for t in ts}
+            break
+    if not agency:
+        for t in toks[:stop]:
+            m = _COMPILED_BY.search(t.text)
+            if m:
+                agency = m.group(1)
+                break
+    period: int | None = None
     for t in toks:
         m = _PERIOD.search(t.text)
         if m:
-            return signature(toks), int(m.group(1)), set()
-    return signature(toks), None, set()
+            period = int(m.group(1))
+            break
+    if period is None:
+        for s, _ in lines:
+            m = _YEAR_OF.search(s)
+            if m:
+                period = int(m.group(1))
+                break
+    return agency or signature(toks), period, used

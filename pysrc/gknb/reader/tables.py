@@ -188,6 +188,41 @@ def align(cands: list[Cand], slots: list[Slot], blank: list[bool]) -> list[tuple
     return pairs
 
 
+def unordered(
+    cands: list[Cand], slots: list[Slot], blank: list[bool], pairs: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Rows left over by the in-order alignment matched to the rows still missing by their
+    label alone, wherever they stand (text extracted box by box prints rows out of order).
+    Only a match by a row's own key words to the slot it fits best counts, best first, each
+    row and slot once."""
+    used_c = {i for i, _ in pairs}
+    used_s = {j for _, j in pairs}
+    rest = [i for i in range(len(cands)) if i not in used_c and not blank[i]]
+    free = [j for j in range(len(slots)) if j not in used_s]
+    if not rest or not free:
+        return pairs
+    best = {i: max(score(cands[i], s, fuzzy=False) for s in slots) for i in rest}
+    scored = sorted(
+        (
+            (sc, i, j)
+            for i in rest
+            for j in free
+            if (sc := score(cands[i], slots[j], fuzzy=False)) >= best[i] - 1e-9
+        ),
+        reverse=True,
+    )
+    extra: list[tuple[int, int]] = []
+    for sc, i, j in scored:
+        if sc <= 0:
+            break
+        if i in used_c or j in used_s:
+            continue
+        used_c.add(i)
+        used_s.add(j)
+        extra.append((i, j))
+    return sorted([*pairs, *extra])
+
+
 def _count(toks: Sequence[Tok]) -> int:
     return sum(max(1, len(t.parts)) for t in toks)
 
@@ -220,6 +255,9 @@ class RowRead:
     split: bool = False  # read by re-cutting run-together digits
     orphans: int = 0  # numbers after the row that belong to no row
     truncated: bool = False  # too many ways to cut the digits to search through
+    unverified: bool = (
+        False  # one cut fits the row, but the column sums refute or cannot confirm it
+    )
 
 
 def _pieces(chosen: Sequence[Tok]) -> list[Piece]:

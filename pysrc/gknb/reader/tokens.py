@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from gknb.reader.ir import Row
-from gknb.text import fold
+from gknb.text import fold, outside_brackets
 
 _UNIT = r"(?:万元|元|万|个|件|条|项|次|宗|起|人|家|份|%)"
 _SIGN = r"(?:[+\-]|增加|减少|新增|增|减)"
@@ -24,6 +24,7 @@ _DIGITS = re.compile(r"\d+")
 _OCR = re.compile(r"[\dOolI〇]+")
 _OCR_MAP = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1"})
 _SPACE = re.compile(r"\s+")
+_CLAUSE = re.compile(r"[，；;]|,(?!\d{3})")  # (folded text: full-width brackets are ASCII)
 MAX_LABEL = 60  # folded length above which a cell is narrative, not a table label
 
 
@@ -87,7 +88,7 @@ def classify(text: str) -> tuple[Kind, tuple[str, ...]]:
     if found is not None:
         return Kind.VALUE, tuple(found)
     folded = fold(text)
-    if "。" in text or len(folded) > MAX_LABEL:
+    if "。" in text or len(folded) > MAX_LABEL or _CLAUSE.search(outside_brackets(folded)):
         return Kind.TEXT, ()
     return Kind.LABEL, ()
 
