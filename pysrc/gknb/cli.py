@@ -7,94 +7,31 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from gknb import __version__
 from gknb.cliparse import Parser
+from gknb.console import err, format_name, out, print_findings, silence_stdout
 from gknb.errors import GknbError
-from gknb.files import backup_path, is_backup
-from gknb.model import Finding, Report
+from gknb.files import backup_path
+from gknb.model import Report
+from gknb.reader import cli as reader_cli
+from gknb.review import cli as review_cli
+from gknb.word import cli as word_cli
 
 # The exit codes, as the README's table documents them.
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_CANCELLED = 130  # Ctrl-C
 
 
-def _silence_stdout() -> None:
-    """The reader of our output went away (`gknb rules | head -1`): send the rest nowhere, as
-    the Python documentation advises for SIGPIPE, and let the command finish."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-
-
-def _out(text: str = "") -> None:
-    try:
-        print(text, flush=False)
-    except BrokenPipeError:
-        _silence_stdout()
-
-
-def _err(text: str) -> None:
-    print(text, file=sys.stderr)
-
-
-def _format_name(report: Report) -> str:
-    year = f"{report.year}年度" if report.year else "年度未知"
-    return f"{report.agency or '机关名称未填'} · {year} · {report.version}版格式"
-
-
-BLANKS_SHOWN = 3  # a report with many blank cells lists a few and counts the rest
-
-
-def print_findings(findings: list[Finding]) -> None:
-    table = None
-    blanks = 0
-    for f in findings:
-        if f.table != table:
-            _more_blanks(blanks)
-            table, blanks = f.table, 0
-            _out(f"【{table}】")
-        if f.rule == "R5a" and not f.settled and len(f.keys) <= 1:  # one blank cell each
-            blanks += 1
-            if blanks > BLANKS_SHOWN:
-                continue
-        where = f.cell or "·".join(x for x in (f.row, f.column) if x)
-        level = "已核实" if f.settled else f.severity.zh
-        _out(f"  {level} {f.rule:<4} {where}")
-        _out(f"      {f.message}")
-        if f.settled:
-            _out(f"      核实理由：{f.settled}")
-    _more_blanks(blanks)
-
-
-def _more_blanks(blanks: int) -> None:
-    if blanks > BLANKS_SHOWN:
-        _out(f"  警告 R5a  ……本表另有 {blanks - BLANKS_SHOWN} 个单元格为空或填了占位符（按 0 计算），"
-             f"请都填 0；加 --json 或 --mark 可看到全部。")  # fmt: skip
-
-
-REPORT_SUFFIXES = (".xlsx", ".xlsm", ".docx", ".html", ".htm", ".pdf", ".txt", ".md")
-
-
 def _expand(paths: Sequence[str]) -> list[Path]:
     """Files as given; a folder gives every report file below it (lock files, hidden files,
     backups and other kinds of files are left out)."""
-    result: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            result.extend(
-                sorted(
-                    x for x in path.rglob("*")
-                    if x.is_file() and x.suffix.lower() in REPORT_SUFFIXES
-                    and not x.name.startswith(("~$", ".")) and not is_backup(x)
-                )
-            )  # fmt: skip
-        else:
-            result.append(path)
-    return result
+    from gknb.sources import collect
+
+    return [path for path, _ in collect(paths).files]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -113,13 +50,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         if len(paths) != 1:
             raise GknbError("--accept 一次只能用于一个工作簿。")
         service.accept(paths[0], args.accept)
-        _out(f"已记录核实理由：{paths[0]}")
+        out(f"已记录核实理由：{paths[0]}")
     status = EXIT_OK
     for path in paths:
         result = service.check_file(path, prior)
         if result.error is not None or result.report is None:
             error = result.error or ""
-            _err(error if error.startswith(path.name) else f"{path}：{error}")
+            err(error if error.startswith(path.name) else f"{path}：{error}")
             status = EXIT_UNREADABLE
             continue
         report, findings = result.report, result.findings
@@ -131,19 +68,19 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "format": report.version,
                 "findings": [f.as_json() for f in findings],
             }
-            _out(json.dumps(line, ensure_ascii=False, default=str))
+            out(json.dumps(line, ensure_ascii=False, default=str))
         else:
-            _out(f"== {path} ==  {_format_name(report)}")
+            out(f"== {path} ==  {format_name(report)}")
             print_findings(findings)
-            _out(summary_line(findings))
+            out(summary_line(findings))
         if result.has_errors and status == EXIT_OK:
             status = EXIT_FINDINGS
         if args.mark:
-            out = Path(args.mark)
+            marked = Path(args.mark)
             protect = (prior,) if prior is not None else ()
-            count = service.mark_copy(path, out, findings, force=args.force, protect=protect)
+            count = service.mark_copy(path, marked, findings, force=args.force, protect=protect)
             if not args.json:
-                _out(f"已标记 {count} 个单元格：{out}")
+                out(f"已标记 {count} 个单元格：{marked}")
     return status
 
 
@@ -159,17 +96,17 @@ def cmd_fill(args: argparse.Namespace) -> int:
         if c.changed:
             where = result.report.locations[c.key]
             old = "空" if c.old in (None, "") else c.old
-            _out(
+            out(
                 f"  {where}  {row_label(fmt, c.key)} / {col_label(fmt, c.key)}：{old} → {fmt_num(c.new)}"
             )
     for c in blocked:
         bad = ", ".join(result.report.locations.get(k, "?") for k in c.blocked_by)
-        _out(f"  未计算 {result.report.locations[c.key]}：{bad} 不是有效数字，请先改正")
+        out(f"  未计算 {result.report.locations[c.key]}：{bad} 不是有效数字，请先改正")
     if result.written:
         kept = backup_path(path).name
-        _out(f"已填充 {result.written} 个合计格：{path}（原文件备份为 {kept}）")
+        out(f"已填充 {result.written} 个合计格：{path}（原文件备份为 {kept}）")
     else:
-        _out(f"合计都已正确，未修改文件：{path}")
+        out(f"合计都已正确，未修改文件：{path}")
     return EXIT_FINDINGS if blocked else EXIT_OK
 
 
@@ -177,7 +114,7 @@ def cmd_clear(args: argparse.Namespace) -> int:
     from gknb import service
 
     count = service.clear_file(Path(args.file))
-    _out(f"已清除 {count} 个单元格的校验标记：{args.file}")
+    out(f"已清除 {count} 个单元格的校验标记：{args.file}")
     return EXIT_OK
 
 
@@ -190,10 +127,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         path, args.agency, args.year, Path(args.prior) if args.prior else None, force=args.force
     )
     fmt = format_for_year(args.year)
-    _out(f"已新建：{path}（{args.agency} {args.year}年度，{fmt.version}版格式 {fmt.document}）")
+    out(f"已新建：{path}（{args.agency} {args.year}年度，{fmt.version}版格式 {fmt.document}）")
     if prior is not None:
         for line in _prior_lines(prior, args.agency, args.year):
-            _out(line)
+            out(line)
     return EXIT_OK
 
 
@@ -236,12 +173,12 @@ def cmd_text(args: argparse.Namespace) -> int:
     names = {"3": "三、依申请公开", "4": "四、复议诉讼"}
     for part, text in result.texts.items():
         if part in result.written:
-            _out(f"已写入“正文”的{names[part]}说明：{text}")
+            out(f"已写入“正文”的{names[part]}说明：{text}")
         else:
-            _out(
+            out(
                 f"“正文”的{names[part]}说明已有您修改过的文字，未覆盖。新生成的文字如下，可复制使用："
             )
-            _out(f"  {text}")
+            out(f"  {text}")
     return EXIT_OK
 
 
@@ -251,7 +188,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     a, b = service.load(Path(args.a)), service.load(Path(args.b))
     result = diff.compare(a, b)
     for line in diff.render(result, args.a, args.b):
-        _out(line)
+        out(line)
     return EXIT_FINDINGS if result.changed_cells else EXIT_OK
 
 
@@ -259,15 +196,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from gknb.rules import RULES
 
     if args.markdown:
-        _out("| 规则 | 级别 | 名称 | 检查什么 | 提示示例 |")
-        _out("|---|---|---|---|---|")
+        out("| 规则 | 级别 | 名称 | 检查什么 | 提示示例 |")
+        out("|---|---|---|---|---|")
         for r in RULES:
-            _out(f"| {r.id} | {r.severity.zh} | {r.title} | {r.checks} | {r.example} |")
+            out(f"| {r.id} | {r.severity.zh} | {r.title} | {r.checks} | {r.example} |")
         return EXIT_OK
     for r in RULES:
-        _out(f"{r.id:<4} {r.severity.zh}  {r.title}")
-        _out(f"      检查：{r.checks}")
-        _out(f"      示例：{r.example}")
+        out(f"{r.id:<4} {r.severity.zh}  {r.title}")
+        out(f"      检查：{r.checks}")
+        out(f"      示例：{r.example}")
     return EXIT_OK
 
 
@@ -278,24 +215,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     folder = Path(args.dir)
     path = build_demo(folder)
-    _out(f"1. 已生成示例工作簿：{path}")
-    _out("   其中有意留了几处常见错误：")
+    out(f"1. 已生成示例工作簿：{path}")
+    out("   其中有意留了几处常见错误：")
     for m in MISTAKES:
-        _out(f"   - {m}")
+        out(f"   - {m}")
     result = service.check_file(path)
     assert result.report is not None
-    _out(f"2. 校验结果（{_format_name(result.report)}）：")
+    out(f"2. 校验结果（{format_name(result.report)}）：")
     print_findings(result.findings)
-    _out(summary_line(result.findings))
+    out(summary_line(result.findings))
     marked = path.with_name(f"{path.stem}.已标记{path.suffix}")
     count = service.mark_copy(path, marked, result.findings, force=True)
-    _out(f"3. 已写出标记副本（{count} 个单元格标色加批注，明细在“校验结果”工作表）：{marked}")
-    for step in DEMO_STEPS:
-        step(path, result, _out)
+    out(f"3. 已写出标记副本（{count} 个单元格标色加批注，明细在“校验结果”工作表）：{marked}")
+    word_cli.demo_step(path, result)
     return EXIT_OK
-
-
-DEMO_STEPS: list = []  # later parts of the product add a step to the demo (e.g. Word export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -359,32 +292,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_demo)
 
-    for register in EXTRA_COMMANDS:
+    for register in FEATURE_COMMANDS:
         register(sub)
     return parser
 
 
-EXTRA_COMMANDS: list = []
-
-
-def _load_extras() -> None:
-    """Commands that live with their feature (export, import, review, ...)."""
-    import importlib
-
-    for module in ("gknb.word.cli", "gknb.reader.cli", "gknb.review.cli", "gknb.extras.cli"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name and module.startswith(exc.name):
-                continue
-            raise
-        register = getattr(mod, "register", None)
-        if register is not None and register not in EXTRA_COMMANDS:
-            EXTRA_COMMANDS.append(register)
+# commands that live with their feature: export (Word), import (published reports), review
+FEATURE_COMMANDS: tuple[Callable[[Any], None], ...] = (
+    word_cli.register,
+    reader_cli.register,
+    review_cli.register,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _load_extras()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -396,18 +317,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         return status
     except BrokenPipeError:  # output cut short by a reader that stopped reading
-        _silence_stdout()
+        silence_stdout()
         return EXIT_OK
     except GknbError as exc:
         if debug:
             traceback.print_exc()
-        _err(str(exc))
+        err(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        _err("已取消。")
+        err("已取消。")
         return EXIT_CANCELLED
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        _err(f"内部错误：{exc}。请加 --debug 重新运行，并把输出发给技术支持。")
+        err(f"内部错误：{exc}。请加 --debug 重新运行，并把输出发给技术支持。")
         return EXIT_INTERNAL

@@ -13,132 +13,23 @@ from typing import TYPE_CHECKING
 from gknb import rules
 from gknb.errors import GknbError
 from gknb.formats.base import T3_CARRY_OUT
-from gknb.model import Finding, Prior, Report, ReportKind, Severity
-from gknb.totals import TotalChange, compute_totals
-from gknb.workbook.ops import FillResult, TextResult
+from gknb.model import Finding, Prior, Report, Severity
+from gknb.sources import (
+    WORKBOOK_SUFFIXES,
+    is_workbook,
+    read_any,
+    read_workbook,
+)
+from gknb.workbook.ops import (
+    FillResult,
+    TextResult,
+    narrative,
+    require_template,
+    total_changes,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def is_workbook(path: Path) -> bool:
-    return path.suffix.lower() in WORKBOOK_SUFFIXES
-
-
-def read_workbook(path: Path) -> Report:
-    """The Report of a workbook, by the reader contract (`gknb.workbook.package`): damage in a
-    part that holds no table data is a warning, whichever library minds it."""
-    from gknb.workbook.package import damage_warning
-    from gknb.workbook.reader import read_book
-    from gknb.workbook.xlsx import OpenpyxlSource, _sniff, open_workbook
-
-    damaged = _sniff(path)
-    try:
-        wb = open_workbook(path, data_only=True, sniffed=True)
-    except GknbError as refused:
-        # openpyxl refuses damage the contract tolerates: the tables are read by the calamine
-        # reader, which gives the same Report wherever it reads at all
-        from gknb.workbook.calamine import read_exact
-
-        try:
-            report = read_exact(path)
-        except Exception:
-            raise refused from None
-        if damaged:
-            report.structure.append(damage_warning(path, damaged))
-        return report
-    if not any(name.startswith("GK_") for name in wb.defined_names):
-        report = read_foreign_workbook(wb, path)
-    else:
-        report = read_book(OpenpyxlSource(wb), str(path))
-    if damaged:
-        report.structure.append(damage_warning(path, damaged))
-    return report
-
-
-def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
-    """A workbook not made from the template: its sheets are read like a published report's
-    tables (by their statutory labels), so cells have no addresses and totals cannot be
-    written back."""
-    from gknb.reader.from_xlsx import workbook_rows
-    from gknb.reader.parse import parse_rows
-    from gknb.workbook.contract import BODY, MARKS, META, PRIOR, README, RESULTS, TEXT_NAMES
-
-    # a template whose names were removed: its help, results and last-year sheets hold table
-    # labels in prose and lists, not the tables; its 正文 holds the texts in fixed cells
-    template = {README, BODY, RESULTS} <= set(wb.sheetnames)
-    skip = (README, RESULTS, PRIOR, MARKS) + ((BODY,) if template else ())
-    try:
-        report = parse_rows(workbook_rows(wb, skip), path.name)
-    except GknbError as exc:
-        raise GknbError(
-            f"{path.name} 不是用年报助手模板建立的工作簿，按表格标签读取也失败了：{exc}"
-        ) from None
-    # a workbook holds the tables, not the report's text: no finding for missing text parts
-    report.structure = [f for f in report.structure if f.table != "正文"]
-    report.source = str(path)
-    if template:
-        report.texts = {}
-        for part, name in TEXT_NAMES.items():
-            sheet, row, col, _ = META[name]
-            text = wb[sheet].cell(row, col).value
-            if part in ("1", "5", "6") and isinstance(text, str) and text.strip():
-                report.texts[part] = text
-    agency, year = _cover_fields(wb)
-    report.agency = report.agency or agency
-    if report.year is None and year is not None:
-        report.year = year
-    return report
-
-
-def _cover_fields(wb: Workbook) -> tuple[str, int | None]:
-    """机关名称 and 报告年度 written as a label with the value to its right (as on the template's
-    封面), from the first sheet that has them."""
-    from gknb.text import fold
-
-    agency, year = "", None
-    for ws in wb.worksheets:
-        for row in ws.iter_rows(max_row=min(ws.max_row, 40), max_col=min(ws.max_column, 10)):
-            values = [c.value for c in row]
-            for i, label in enumerate(values[:-1]):
-                if not isinstance(label, str):
-                    continue
-                value = next((v for v in values[i + 1 :] if v not in (None, "")), None)
-                key = fold(label).rstrip(":：")
-                if key == "机关名称" and isinstance(value, str) and not agency:
-                    agency = value.strip()
-                elif key in ("报告年度", "年度") and year is None:
-                    text = str(value).strip().removesuffix("年度").removesuffix("年")
-                    year = int(text) if text.isdigit() and len(text) == 4 else None
-        if agency or year:
-            break
-    return agency, year
-
-
-def require_template(report: Report, action: str) -> None:
-    if report.kind is not ReportKind.WORKBOOK:
-        name = Path(report.source).name
-        raise GknbError(
-            f"{name} 不是用年报助手模板建立的工作簿，无法{action}。请先转换："
-            f"gknb import {name} -o 新工作簿.xlsm，再在新工作簿中操作。"
-        )
-
-
-def read_any(path: Path) -> Report:
-    """A Report from a workbook or a published report (txt, html, docx, pdf)."""
-    if is_workbook(path):
-        return read_workbook(path)
-    if path.suffix.lower() == ".xls":
-        raise GknbError(f"{path.name} 是旧版 .xls 文件，请在 Excel 中“另存为”.xlsx 后再试。")
-    try:
-        from gknb.reader import read_report
-    except ImportError:
-        raise GknbError(
-            f"{path.name}：只能读取 Excel 工作簿（.xlsx/.xlsm），请检查文件类型。"
-        ) from None
-    return read_report(path)
 
 
 def prior_from(report: Report) -> Prior:
@@ -189,32 +80,6 @@ def check_file(path: Path, prior: Path | None = None) -> CheckResult:
         # a file no reader anticipated: one line, and the batch goes on
         return CheckResult(path, error=f"{path.name} 无法读取（{type(exc).__name__}: {exc}）。")
     return CheckResult(path, report, check(report))
-
-
-def require_tables(report: Report, action: str) -> None:
-    """Totals and generated text need tables 三 and 四 read intact."""
-    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
-    if blocking:
-        raise GknbError(f"无法{action}：{blocking[0].message}")
-
-
-def total_changes(report: Report) -> list[TotalChange]:
-    """填充合计 for any adapter: every total cell the book has, with its new value."""
-    require_template(report, "填充合计")
-    require_tables(report, "填充合计")
-    return [c for c in compute_totals(report) if c.key in report.locations]
-
-
-def narrative(report: Report) -> dict[str, str]:
-    """生成说明文字 for any adapter: the texts of parts 三 and 四, or a Chinese error."""
-    from gknb.textgen import MissingFigures, generate
-
-    require_template(report, "生成说明文字")
-    require_tables(report, "生成说明文字")
-    try:
-        return generate(report)
-    except MissingFigures as exc:
-        raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None
 
 
 def mark_copy(

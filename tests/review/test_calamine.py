@@ -13,8 +13,8 @@ import pytest
 from gknb import service
 from gknb.formats import FORMATS
 from gknb.rules import check
+from gknb.sources import read_workbook_fast as read_workbook
 from gknb.synth import consistent_values
-from gknb.workbook.calamine import read_workbook
 from gknb.workbook.contract import META
 from gknb.workbook.template import build_workbook, write_values
 
@@ -269,3 +269,38 @@ def test_not_a_workbook_gives_the_same_error(tmp_path):
     with pytest.raises(GknbError) as slow:
         service.read_workbook(path)
     assert str(fast.value) == str(slow.value)
+
+
+def test_builtin_date_formats_are_the_ones_openpyxl_reads_as_dates():
+    from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+
+    from gknb.workbook.calamine import BUILTIN_DATES
+
+    want = {
+        i
+        for i in range(164)
+        if (code := builtin_format_code(i)) is not None
+        and (is_date_format(code) or is_timedelta_format(code))
+    }
+    assert want == BUILTIN_DATES
+
+
+def test_gknb_check_reads_a_template_workbook_without_openpyxl(tmp_path):
+    import subprocess
+    import sys
+
+    from gknb.synth import consistent_values
+    from gknb.workbook.template import build_workbook, write_values
+
+    wb = build_workbook("2021", agency="测试局", year=2025)
+    fmt = FORMATS["2021"]
+    write_values(wb, fmt, dict(consistent_values(fmt, random.Random(1))))
+    path = tmp_path / "a.xlsx"
+    wb.save(path)
+    code = (
+        "import sys; from gknb import cli; status = cli.main(['check', sys.argv[1]]); "
+        "assert 'openpyxl' not in sys.modules, 'openpyxl imported'; sys.exit(status)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "错误 0 处" in done.stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from gknb import cli
+from gknb import cli, sources
 from gknb.errors import GknbError, OutputExists
 from gknb.formats import FORMATS
 from gknb.review import batch, run
@@ -338,7 +338,9 @@ def test_a_file_that_hangs_is_given_up(book, monkeypatch):
     monkeypatch.setattr(run, "check_one", hangs)
     started = time.perf_counter()
     with run.Runner(2, multiprocessing.get_context("fork"), timeout=1.5) as runner:
-        tasks = [run.Task(i, str(p)) for i, (p, _) in enumerate(run.collect([book.folder]).files)]
+        tasks = [
+            run.Task(i, str(p)) for i, (p, _) in enumerate(sources.collect([book.folder]).files)
+        ]
         results = {Path(r.path).name: r.error for r in runner.run(tasks)}
     assert time.perf_counter() - started < 20
     assert "超过" in results.pop("hang.xlsx")
@@ -426,10 +428,10 @@ def test_collect(book, tmp_path):
     (book.folder / ".git").mkdir()
     (book.folder / ".git" / "d.xlsx").write_bytes(b"")
     (book.folder / "~$b.xlsx").write_bytes(b"")
-    (book.folder / "readme.md").write_text("x")
+    (book.folder / "data.csv").write_text("x")
     out = book.folder / "汇总.xlsx"
     out.write_bytes(b"")
-    found = run.collect([book.folder, book.folder / "b.xlsx"], exclude=[out])
+    found = sources.collect([book.folder, book.folder / "b.xlsx"], exclude=[out])
     assert [d for _, d in found.files] == ["a/c.xlsx", "b.xlsx"]
     assert (found.skipped_other, found.skipped_backup) == (1, 1)
 

@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from gknb.reader.importer import import_report
+    from gknb.importer import import_report
 
     out = Path(args.output)
     result = import_report(Path(args.report), out, force=args.force)

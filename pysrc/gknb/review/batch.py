@@ -29,7 +29,7 @@ from gknb.model import ReportKind
 from gknb.review.agencies import Pairable, agency_key, duplicates, pair_years
 from gknb.review.progress import Progress
 from gknb.review.rollup import Link, read_plan, resolve
-from gknb.review.run import FileResult, Runner, Task, collect, default_jobs
+from gknb.review.run import FileResult, Runner, Task, default_jobs
 from gknb.review.summary import (
     STATUS_CHECK,
     STATUS_ERRORS,
@@ -40,6 +40,7 @@ from gknb.review.summary import (
 )
 from gknb.rules.rollup import Unit
 from gknb.rules.rollup import findings as rollup_findings
+from gknb.sources import collect
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 

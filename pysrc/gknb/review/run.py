@@ -17,12 +17,11 @@ import contextlib
 import math
 import multiprocessing
 import os
-import re
 import signal
 import sys
 import time
 import zipfile
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
@@ -30,14 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gknb.errors import GknbError
-from gknb.files import is_backup
 from gknb.model import ReportKind, Severity
-
-# the files a folder is searched for; other files in it are skipped (and counted). Old and WPS
-# formats are included so that they are listed with what to do (save as .xlsx/.docx).
-REPORT_SUFFIXES = (
-    ".xlsx", ".xlsm", ".docx", ".pdf", ".html", ".htm", ".txt", ".xls", ".doc", ".et", ".wps",
-)  # fmt: skip
 
 
 class Task(NamedTuple):
@@ -67,72 +59,13 @@ class FileResult(NamedTuple):
     skipped: bool = False  # not a report: a summary an earlier review wrote
 
 
-class Collected(NamedTuple):
-    files: list[tuple[Path, str]]  # each file and how the summary shows it
-    skipped_other: int  # files of other types in the folders
-    skipped_backup: int
-
-
-def collect(inputs: Sequence[str | Path], exclude: Iterable[Path] = ()) -> Collected:
-    """Files to review: given files as they are; folders searched recursively for report files,
-    leaving out Excel's ~$ lock files, hidden files and folders, and gknb's backups."""
-    excluded = {p.resolve() for p in exclude}
-    files: list[tuple[Path, str]] = []
-    seen: set[Path] = set()
-    other = backup = 0
-
-    def add(path: Path, display: str) -> None:
-        key = path.resolve()
-        if key in seen or key in excluded:
-            return
-        seen.add(key)
-        files.append((path, display))
-
-    for item in inputs:
-        path = Path(item)
-        if not path.is_dir():
-            add(path, str(path))
-            continue
-        found = []
-        for root, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in names:
-                if name.startswith(("~$", ".")):
-                    continue
-                child = Path(root) / name
-                if child.suffix.lower() not in REPORT_SUFFIXES:
-                    other += 1
-                elif is_backup(child):
-                    backup += 1
-                else:
-                    found.append(child)
-        for child in sorted(found, key=lambda p: _natural(p.relative_to(path).parts)):
-            add(child, child.relative_to(path).as_posix())
-    return Collected(files, other, backup)
-
-
-def _natural(parts: Sequence[str]) -> list[tuple[int, int | str]]:
-    """Sort key that puts 第2号 before 第10号 (digit runs compare as numbers)."""
-    key: list[tuple[int, int | str]] = []
-    for part in parts:
-        for chunk in re.split(r"(\d+)", part):
-            if chunk:
-                key.append((0, int(chunk)) if chunk.isdigit() else (1, chunk))
-        key.append((2, ""))
-    return key
-
-
 # ---- the work of one file (runs in a worker) -------------------------------------------------
 
 
 def _read(path: Path) -> tuple[Any, str]:
-    from gknb import service
+    from gknb.sources import read
 
-    if service.is_workbook(path):
-        from gknb.workbook.calamine import read_workbook
-
-        return read_workbook(path)
-    return service.read_any(path), "reader"
+    return read(path)
 
 
 def is_summary(path: Path) -> bool:

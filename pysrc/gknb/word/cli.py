@@ -6,7 +6,6 @@ Loaded by gknb.cli on every command, so nothing heavy is imported at module leve
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +62,7 @@ def _style(args: argparse.Namespace, workbook: Path) -> Any:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from gknb.cli import _err, _out, print_findings
+    from gknb.console import err, out, print_findings
     from gknb.rules import summary_line
     from gknb.word.export import ErrorsRemain, export_workbook
 
@@ -71,7 +70,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     notes: list[str] = []
     seen: list[Any] = []
     try:
-        out = export_workbook(
+        written = export_workbook(
             path,
             Path(args.output) if args.output else None,
             Path(args.draft) if args.draft else None,
@@ -82,21 +81,22 @@ def cmd_export(args: argparse.Namespace) -> int:
             on_findings=seen.extend,
         )
     except ErrorsRemain as exc:
-        _out(f"== {path} ==")
+        out(f"== {path} ==")
         print_findings(exc.findings)
-        _out(summary_line(seen))
-        _err(str(exc))
+        out(summary_line(seen))
+        err(str(exc))
         return EXIT_FINDINGS
-    _out(f"已导出 Word：{out}")
+    out(f"已导出 Word：{written}")
     for note in notes:
-        _out(f"  {note}")
+        out(f"  {note}")
     if any(not f.settled for f in seen):
-        _out(f"  校验：{summary_line(seen)}（明细可用 gknb check {path.name} 查看）")
+        out(f"  校验：{summary_line(seen)}（明细可用 gknb check {path.name} 查看）")
     return EXIT_OK
 
 
-def demo_step(path: Path, result: Any, out: Callable[[str], None]) -> None:
-    """`gknb demo`: export the demo workbook as a complete Word report."""
+def demo_step(path: Path, result: Any) -> None:
+    """`gknb demo`'s last step: export the demo workbook as a complete Word report."""
+    from gknb.console import out
     from gknb.word.export import export_workbook
 
     target = path.with_name(f"{path.stem}（导出）.docx")
@@ -107,16 +107,3 @@ def demo_step(path: Path, result: Any, out: Callable[[str], None]) -> None:
         f"示例中有意留了 {errors} 处错误，演示时照常导出；实际使用时会先列出错误" if errors else ""
     )
     out(f"4. 已导出 Word 报告{f'（{why}）' if why else ''}：{docx}")
-
-
-def _register_demo() -> None:
-    from gknb import cli
-
-    if not any(
-        getattr(s, "__qualname__", "") == "demo_step" and s.__module__ == __name__
-        for s in cli.DEMO_STEPS
-    ):
-        cli.DEMO_STEPS.append(demo_step)
-
-
-_register_demo()

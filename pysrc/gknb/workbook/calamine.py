@@ -14,10 +14,11 @@ openpyxl, so this source gives the *same* Report as `OpenpyxlSource` by:
   disagree, e.g. on the CJK date formats 27–36 and 50–58), whole numbers written with a decimal
   point or exponent (openpyxl keeps them as floats), integers too long for a float, empty strings,
   strings with ``_xHHHH_`` escapes or phonetic runs. When a read touches such a cell, the source
-  raises `Unsupported` and `read_workbook` reads the file with openpyxl instead. Cells that are not
+  raises `Unsupported` and `gknb.sources` reads the file with openpyxl instead. Cells that are not
   read (a date in 成文日期) do not cost the fast path.
 
-`read_workbook` is the entry point: same Report, same errors as `service.read_workbook`.
+`gknb.sources.read_workbook_fast` is the entry point: same Report, same errors as
+`gknb.sources.read_workbook`.
 """
 
 from __future__ import annotations
@@ -111,6 +112,17 @@ class _Sheet:
         return rows
 
 
+# the built-in number formats (ids below 164) openpyxl reads as dates or durations
+BUILTIN_DATES = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
+
+
+def _is_date_code(code: str) -> bool:
+    """Whether openpyxl reads a custom number format as a date or duration (its own test)."""
+    from openpyxl.styles.numbers import is_date_format, is_timedelta_format
+
+    return bool(is_date_format(code) or is_timedelta_format(code))
+
+
 @lru_cache(maxsize=4096)
 def _destinations(attr_text: str | None) -> tuple[tuple[str, str], ...]:
     from openpyxl.workbook.defined_name import DefinedName
@@ -130,6 +142,43 @@ class _Name:
         return iter(_destinations(self.attr_text))
 
 
+# a name as the template writes it: 'sheet'!$A$1 or 'sheet'!$A$1:$B$2 (anything else is resolved
+# by openpyxl's own tokenizer, as the reference reader resolves it)
+_SIMPLE_NAME = re.compile(r"'((?:[^']|'')+)'!\$([A-Z]{1,3})\$(\d+)(?::\$([A-Z]{1,3})\$(\d+))?")
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+class _Names:
+    """`BookSource.name_ref` over the defined names of xl/workbook.xml, without openpyxl for
+    the names the template writes; the same Ref and the same errors as `OpenpyxlSource`."""
+
+    def __init__(self, names: dict[str, _Name], sheetnames: list[str]) -> None:
+        self.names = names
+        self.sheetnames = sheetnames
+
+    def name_ref(self, name: str) -> Ref | None:
+        from gknb.workbook.reader import checked_ref
+
+        dn = self.names.get(name)
+        if dn is None:
+            return None
+        text = dn.attr_text or ""
+        m = _SIMPLE_NAME.fullmatch(text)
+        if m is None or m.group(3).startswith("0") or (m.group(5) or "1").startswith("0"):
+            from gknb.workbook.xlsx import OpenpyxlSource
+
+            return OpenpyxlSource(_NameBook(self.names, self.sheetnames)).name_ref(name)
+        r1, c1 = int(m.group(3)), _col(m.group(2))
+        r2, c2 = (int(m.group(5)), _col(m.group(4))) if m.group(4) else (r1, c1)
+        return checked_ref(m.group(1).replace("''", "'"), r1, c1, r2, c2, self.sheetnames)
+
+
 class _NameBook:
     """Just enough of an openpyxl Workbook for `OpenpyxlSource.name_ref`."""
 
@@ -144,8 +193,6 @@ class CalamineSource:
     def __init__(self, path: Path) -> None:
         from defusedxml import ElementTree
         from python_calamine import CalamineWorkbook
-
-        from gknb.workbook.xlsx import OpenpyxlSource
 
         self.path = path
         self._zip = zipfile.ZipFile(path)
@@ -169,13 +216,13 @@ class CalamineSource:
             else:
                 part = posixpath.normpath(posixpath.join("xl", target))
             self._parts[name] = part
-        names: dict[str, Any] = {}
+        names: dict[str, _Name] = {}
         for dn in root.iter(f"{{{NS_MAIN}}}definedName"):
             name = dn.get("name") or ""
             if dn.get("localSheetId") is not None or name in _RESERVED:
                 continue
             names[name] = _Name(dn.text)
-        self._names = OpenpyxlSource(_NameBook(names, sheetnames))
+        self._names = _Names(names, sheetnames)
         self.from_template = any(n.startswith("GK_") for n in names)
         self._book = CalamineWorkbook.from_path(str(path))
         self._sheets: dict[str, _Sheet] = {}
@@ -273,8 +320,6 @@ class CalamineSource:
         """Indexes of cell formats openpyxl reads as dates or durations."""
         if self._date_styles is not None:
             return self._date_styles
-        from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
-
         try:
             xml = self._zip.read("xl/styles.xml")
         except KeyError:
@@ -293,8 +338,10 @@ class CalamineSource:
             for i, m in enumerate(_XF.finditer(xml, start, end)):
                 fid_m = _NUMFMT_ID.search(m.group(1))
                 fid = int(fid_m.group(1)) if fid_m else 0
-                code = custom[fid] if fid in custom else builtin_format_code(fid)
-                if is_date_format(code) or is_timedelta_format(code):
+                if fid in custom:
+                    if _is_date_code(custom[fid]):
+                        styles.add(i)
+                elif fid in BUILTIN_DATES:
                     styles.add(i)
         elif b"numFmt" in xml or b"cellXfs" in xml:
             raise Unsupported("无法识别 styles.xml")
@@ -343,25 +390,6 @@ def open_source(path: Path) -> Iterator[CalamineSource]:
         src.close()
 
 
-def read_workbook(path: Path) -> tuple[Report, str]:
-    """The Report `service.read_workbook` gives, read with calamine where that is exact.
-
-    Returns the report and which reader produced it ("calamine", or "openpyxl" with the reason)."""
-    from gknb import service
-    from gknb.workbook.package import damage_warning
-    from gknb.workbook.xlsx import _sniff
-
-    damaged = _sniff(path)  # the same messages and the same contract as openpyxl's path
-    try:
-        report = read_exact(path)
-    except Exception as exc:  # anything calamine cannot do exactly: the reference reader decides
-        reason = str(exc) or type(exc).__name__
-        return service.read_workbook(path), f"openpyxl（{reason}）"
-    if damaged:
-        report.structure.append(damage_warning(path, damaged))
-    return report, "calamine"
-
-
 def read_exact(path: Path) -> Report:
     """A template workbook read with calamine, exactly as openpyxl would read it; raises
     (Unsupported or whatever calamine raises) where it cannot. No sniffing, no warnings."""
@@ -373,4 +401,4 @@ def read_exact(path: Path) -> Report:
         return read_book(src, str(path))
 
 
-__all__ = ["CalamineSource", "Unsupported", "read_exact", "read_workbook"]
+__all__ = ["CalamineSource", "Unsupported", "open_source", "read_exact"]

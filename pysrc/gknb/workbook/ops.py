@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from gknb.errors import GknbError
-from gknb.model import Finding, Report, Severity
-from gknb.totals import TotalChange
+from gknb.model import Finding, Report, ReportKind, Severity
+from gknb.totals import TotalChange, compute_totals
 from gknb.workbook.book import Book, Cell, Fill, Results
 from gknb.workbook.contract import COLORS, GENERATED, MARKS, RESULTS, TEXT_NAMES, Ref, a1
 from gknb.workbook.marks import merge_note, parse_address, plan_marks, result_rows, strip_note
@@ -170,9 +171,8 @@ class FillResult:
 
 def fill(book: Book, report: Report) -> FillResult:
     """填充合计: compute every total the book has and write the changed ones (total cells only)."""
-    from gknb import service
 
-    changes = service.total_changes(report)
+    changes = total_changes(report)
     writes = {parse_address(report.locations[c.key]): c.new for c in changes if c.changed}
     if writes:
         book.write(writes)
@@ -193,10 +193,9 @@ def write_text(book: Book, report: Report) -> TextResult:
     """生成说明文字: the standard sentences of parts 三 and 四 into their own cells of 正文, never
     over text the clerk wrote there (that text is kept and the new one offered). The text last
     written is remembered in `_gknb`, so a later run may replace it."""
-    from gknb import service
     from gknb.textgen import plan_writes
 
-    texts = service.narrative(report)
+    texts = narrative(report)
     targets: dict[str, Cell] = {}
     for part in texts:
         try:
@@ -228,3 +227,38 @@ def write_text(book: Book, report: Report) -> TextResult:
 
 
 __all__ = ["REGISTRY_HEADERS", "RESULTS", "accept", "clear", "fill", "mark", "write_text"]
+
+
+def require_template(report: Report, action: str) -> None:
+    if report.kind is not ReportKind.WORKBOOK:
+        name = Path(report.source).name
+        raise GknbError(
+            f"{name} 不是用年报助手模板建立的工作簿，无法{action}。请先转换："
+            f"gknb import {name} -o 新工作簿.xlsm，再在新工作簿中操作。"
+        )
+
+
+def require_tables(report: Report, action: str) -> None:
+    """Totals and generated text need tables 三 and 四 read intact."""
+    blocking = [f for f in report.structure if f.table.startswith(("三", "四"))]
+    if blocking:
+        raise GknbError(f"无法{action}：{blocking[0].message}")
+
+
+def total_changes(report: Report) -> list[TotalChange]:
+    """填充合计 for any adapter: every total cell the book has, with its new value."""
+    require_template(report, "填充合计")
+    require_tables(report, "填充合计")
+    return [c for c in compute_totals(report) if c.key in report.locations]
+
+
+def narrative(report: Report) -> dict[str, str]:
+    """生成说明文字 for any adapter: the texts of parts 三 and 四, or a Chinese error."""
+    from gknb.textgen import MissingFigures, generate
+
+    require_template(report, "生成说明文字")
+    require_tables(report, "生成说明文字")
+    try:
+        return generate(report)
+    except MissingFigures as exc:
+        raise GknbError(f"无法生成说明文字：{exc} 不是有效数字，请先改正。") from None

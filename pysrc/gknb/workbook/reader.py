@@ -34,6 +34,13 @@ class NameError_(Exception):
     """A defined name that exists but cannot be used (points at #REF! or a missing sheet)."""
 
 
+def checked_ref(sheet: str, r1: int, c1: int, r2: int, c2: int, sheetnames: list[str]) -> Ref:
+    """A defined name's range, once its sheet is known to exist."""
+    if sheet not in sheetnames:
+        raise NameError_(f"它指向的工作表“{sheet}”不存在，可能被改名或删除了")
+    return Ref(sheet, r1, c1, r2, c2)
+
+
 class BookSource(Protocol):
     def name_ref(self, name: str) -> Ref | None:
         """Where a workbook-level defined name points; None if there is no such name.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import warnings
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,44 +21,17 @@ from openpyxl.styles.colors import Color
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from gknb import zipcheck
 from gknb.errors import GknbError
 from gknb.files import guard_output, same_file, write_atomic
-from gknb.workbook import package
 from gknb.workbook.book import Cell, ColorSpec, Fill, Results
 from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
-from gknb.workbook.reader import NameError_
-
-
-def _sniff(path: Path) -> list[str]:
-    """Refuse what is not a readable workbook, with one Chinese sentence; returns the damaged
-    parts that hold no table data (`package.inspect`: the same for every reader)."""
-    if not path.exists():
-        raise GknbError(f"找不到文件：{path}")
-    if path.is_dir():
-        raise GknbError(f"{path} 是文件夹，不是工作簿。")
-    size = path.stat().st_size
-    if size == 0:
-        raise GknbError(f"{path.name} 是空文件（0 字节），请确认文件是否完整。")
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise GknbError(
-            f"{path.name} 是旧版 .xls 文件或已加密的文件，请在 Excel 中“另存为”.xlsx 后再试。"
-        )
-    if not zipfile.is_zipfile(path):
-        raise GknbError(f"{path.name} 不是 Excel 工作簿（.xlsx/.xlsm），文件可能已损坏。")
-    names = zipcheck.check(path, zipcheck.WORKBOOK).names  # sizes counted, not trusted
-    if "word/document.xml" in names:
-        raise GknbError(f"{path.name} 是 Word 文件，不是 Excel 工作簿，请检查文件扩展名。")
-    if "xl/workbook.xml" not in names:
-        raise GknbError(f"{path.name} 不是 Excel 工作簿（缺少 xl/workbook.xml）。")
-    return package.inspect(path)
+from gknb.workbook.reader import NameError_, checked_ref
+from gknb.workbook.sniff import sniff as _sniff
 
 
 def open_workbook(path: Path, data_only: bool = False, sniffed: bool = False) -> Workbook:
     """Load a workbook; data_only=True gives the values Excel last calculated (for reading).
-    sniffed=True: the caller has already run `_sniff`."""
+    sniffed=True: the caller has already run `sniff`."""
     if not sniffed:
         _sniff(path)
     try:
@@ -90,9 +62,7 @@ class OpenpyxlSource:
             c1, r1, c2, r2 = range_boundaries(cells.replace("$", ""))
         except (ValueError, TypeError):
             raise NameError_(f"无法识别的引用“{text}”") from None
-        if sheet not in self.wb.sheetnames:
-            raise NameError_(f"它指向的工作表“{sheet}”不存在，可能被改名或删除了")
-        return Ref(sheet, r1, c1, r2, c2)
+        return checked_ref(sheet, r1, c1, r2, c2, self.wb.sheetnames)
 
     def read(self, ref: Ref) -> list[list[Any]]:
         ws = self.wb[ref.sheet]

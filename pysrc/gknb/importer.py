@@ -31,7 +31,8 @@ def cell_value(cell: Cell) -> Any:
 def import_report(source: Path, out: Path, force: bool = False) -> ImportResult:
     from gknb.files import guard_output
     from gknb.reader import read_report
-    from gknb.service import WORKBOOK_SUFFIXES, read_workbook, save_xlsm
+    from gknb.service import save_xlsm
+    from gknb.sources import WORKBOOK_SUFFIXES, read_workbook
     from gknb.workbook.contract import META, TEXT_NAMES
     from gknb.workbook.template import build_workbook, write_values
     from gknb.workbook.xlsx import save_atomic

@@ -1,0 +1,126 @@
+"""Data flows one way: every import in pysrc/gknb (inside functions too) points to the same
+layer or a lower one, and no modules import each other in a circle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import gknb
+
+PACKAGE = Path(gknb.__file__).parent
+
+# lowest first; a module belongs to the layer of its longest matching prefix
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("base", ("gknb", "gknb.errors", "gknb.text", "gknb.files", "gknb.launch", "gknb.formats",
+              "gknb.model", "gknb.values", "gknb.layout")),
+    ("core", ("gknb.rules", "gknb.totals", "gknb.textgen", "gknb.synth", "gknb.diff")),
+    ("adapters", ("gknb.workbook", "gknb.reader", "gknb.word", "gknb.build")),
+    ("operations", ("gknb.sources", "gknb.service", "gknb.importer", "gknb.word.export",
+                    "gknb.demo", "gknb.sendto")),
+    ("front ends", ("gknb.cli", "gknb.console", "gknb.__main__", "gknb.excel", "gknb.review",
+                    "gknb.word.cli", "gknb.reader.cli", "gknb.build.__main__")),
+)  # fmt: skip
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
+    """Every gknb module the file imports, at module level or inside a function."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*up, base] if base else up)
+            for a in node.names:
+                full = f"{base}.{a.name}"
+                found.add(full if full in known else base)
+    return {m for m in found if m in known and m != name}
+
+
+def layer(name: str) -> int:
+    best, rank = "", -1
+    for i, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (name == prefix or name.startswith(prefix + ".")) and len(prefix) > len(best):
+                best, rank = prefix, i
+    assert rank >= 0, f"{name} belongs to no layer: add it to LAYERS"
+    return rank
+
+
+def graph() -> dict[str, set[str]]:
+    known = modules()
+    return {name: imports(name, path, known) for name, path in known.items()}
+
+
+def test_every_module_has_a_layer():
+    for name in modules():
+        layer(name)
+
+
+def test_no_import_points_to_a_higher_layer():
+    upward = [
+        f"{a} ({LAYERS[layer(a)][0]}) imports {b} ({LAYERS[layer(b)][0]})"
+        for a, targets in graph().items()
+        for b in targets
+        if layer(b) > layer(a)
+    ]
+    assert upward == []
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycle():
+    assert cycles(graph()) == []
+
+
+def test_the_checks_find_what_they_guard_against():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert layer("gknb.rules.cells") < layer("gknb.service") < layer("gknb.cli")
+    assert layer("gknb.word.export") > layer("gknb.word.style")
