@@ -1,5 +1,6 @@
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,11 @@ from gknb.formats import FORMATS
 from gknb.synth import consistent_values
 from gknb.workbook import template
 from gknb.workbook.template import build_workbook
+
+# helper modules beside this file (zipcraft, fuzz_support): with --import-mode=importlib the
+# test folders are not on sys.path
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The real published seed reports (tests/data/README.md).
 SEEDS = Path(__file__).resolve().parent / "data" / "seeds"

@@ -38,3 +38,15 @@ def test_workbook_against_its_own_word_export_has_no_numeric_change(make_book, t
         assert result.changed_cells == []
         assert main(["diff", str(book), str(docx)]) == 0
         assert "数字没有改动" in capsys.readouterr().out
+
+
+def test_reports_of_the_two_formats_compare_cell_by_cell():
+    old, new = consistent_report("2019", seed=2), consistent_report("2021", seed=2)
+    result = diff.compare(old, new)
+    assert result.format_change == ("2019", "2021")
+    only_2021 = [c for c in result.changed_cells if c.key not in set(old.format.keys())]
+    only_2019 = [c for c in result.changed_cells if c.key not in set(new.format.keys())]
+    assert only_2021 and only_2019
+    assert all(c.before is None for c in only_2021) and all(c.after is None for c in only_2019)
+    lines = diff.render(result, "旧", "新")
+    assert lines[1] == "格式版本不同：2019版 → 2021版"

@@ -44,10 +44,11 @@ def compare(a: Report, b: Report) -> DiffResult:
     result = DiffResult()
     if a.version != b.version:
         result.format_change = (a.version, b.version)
+    keys_b = set(b.format.keys())
     for key in dict.fromkeys([*a.format.keys(), *b.format.keys()]):
         if _same(a, b, key):
             continue
-        fmt = b.format if b.format.has_block(key[0]) else a.format
+        fmt = b.format if key in keys_b else a.format  # across formats: the one that has the cell
         where = f"{table_title(fmt, key[0])} {row_label(fmt, key)} / {col_label(fmt, key)}"
         ca, cb = a.cells.get(key), b.cells.get(key)
         result.changed_cells.append(

@@ -57,30 +57,52 @@ def read_any(path: Path) -> Report:
 def read_workbook_fast(path: Path) -> tuple[Report, str]:
     """The Report `read_workbook` gives, read with calamine where that is exact; returns it
     with the reader that produced it ("calamine", or "openpyxl" with the reason)."""
-    from gknb.workbook.calamine import open_source
-    from gknb.workbook.reader import read_book
+    from gknb.workbook.calamine import read_exact
+    from gknb.workbook.package import damage_warning
     from gknb.workbook.sniff import sniff
 
-    sniff(path)  # the same messages as openpyxl's path for files that are not workbooks
+    damaged = sniff(path)  # the same messages and the same contract as openpyxl's path
     try:
-        with open_source(path) as src:
-            if not src.from_template:  # the agency's own layout: read by labels
-                return read_workbook(path), "openpyxl（非模板工作簿）"
-            return read_book(src, str(path)), "calamine"
+        report = read_exact(path)
     except Exception as exc:  # anything calamine cannot do exactly: the reference reader decides
         reason = str(exc) or type(exc).__name__
         return read_workbook(path), f"openpyxl（{reason}）"
+    if damaged:
+        report.structure.append(damage_warning(path, damaged))
+    return report, "calamine"
 
 
 def read_workbook(path: Path) -> Report:
-    """The Report of a workbook read with openpyxl (the reference reader)."""
+    """The Report of a workbook read with openpyxl (the reference reader), by the reader
+    contract (`gknb.workbook.package`): damage in a part that holds no table data is a
+    warning, whichever library minds it."""
+    from gknb.workbook.package import damage_warning
     from gknb.workbook.reader import read_book
+    from gknb.workbook.sniff import sniff
     from gknb.workbook.xlsx import OpenpyxlSource, open_workbook
 
-    wb = open_workbook(path, data_only=True)
+    damaged = sniff(path)
+    try:
+        wb = open_workbook(path, data_only=True, sniffed=True)
+    except GknbError as refused:
+        # openpyxl refuses damage the contract tolerates: the tables are read by the calamine
+        # reader, which gives the same Report wherever it reads at all
+        from gknb.workbook.calamine import read_exact
+
+        try:
+            report = read_exact(path)
+        except Exception:
+            raise refused from None
+        if damaged:
+            report.structure.append(damage_warning(path, damaged))
+        return report
     if not any(name.startswith("GK_") for name in wb.defined_names):
-        return read_foreign_workbook(wb, path)
-    return read_book(OpenpyxlSource(wb), str(path))
+        report = read_foreign_workbook(wb, path)
+    else:
+        report = read_book(OpenpyxlSource(wb), str(path))
+    if damaged:
+        report.structure.append(damage_warning(path, damaged))
+    return report
 
 
 def read_foreign_workbook(wb: Workbook, path: Path) -> Report:

@@ -39,7 +39,12 @@ def _size(path: Path, limit: int) -> bytes:
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise GknbError(
+                f"{name} 标明是 UTF-16 编码，但内容不完整或已损坏。请用 UTF-8 编码另存后再试。"
+            ) from None
     if b"\x00" in data[:4096]:
         raise GknbError(f"{name} 不是文本文件。请选择 .txt、.docx、.html 或 .pdf 格式的报告。")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -91,8 +96,8 @@ def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-    except (OSError, zipfile.BadZipFile):
-        return ""
+    except Exception:  # BadZipFile, NotImplementedError (zip version), whatever a hostile
+        return ""  # directory raises: the reader of its kind says why (gknb.zipcheck)
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:

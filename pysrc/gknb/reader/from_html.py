@@ -212,7 +212,10 @@ def parse(markup: str) -> Any:
 
     parser = lhtml.HTMLParser(
         # huge_tree: pages nested deeper than libxml2's default 256 levels are read (up to 2048)
-        no_network=True, remove_comments=True, remove_pis=True, huge_tree=True
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
     )
     markup = _XML_DECL.sub("", markup)
     try:

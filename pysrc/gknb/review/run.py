@@ -74,16 +74,36 @@ def is_summary(path: Path) -> bool:
 
     if path.suffix.lower() != ".xlsx":
         return False
-    try:
-        with zipfile.ZipFile(path) as zf:
-            core = zf.read("docProps/core.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
+    try:  # a bounded read: the member's header may lie about its size
+        with zipfile.ZipFile(path) as zf, zf.open("docProps/core.xml") as member:
+            core = member.read(64 * 1024)
+    except Exception:  # not a zip, no such part, corrupt, unsupported: not a summary
         return False
     return SUMMARY_TITLE.encode("utf-8") in core
 
 
 def check_one(task: Task) -> FileResult:
-    """Read and check one file; never raises (a failure is the result's error)."""
+    """Read and check one file; never raises (a failure is the result's error), so one file
+    cannot spoil the results of the files checked after it in the same worker."""
+    try:
+        return _check_one(task)
+    except MemoryError:
+        return FileResult(
+            task.pos,
+            task.path,
+            error=f"{Path(task.path).name} 检查时内存不足（文件可能过大或已损坏），已跳过。"
+            f"请在 Excel/Word 中打开并另存一份后再试。",
+        )
+    except Exception as exc:
+        return FileResult(
+            task.pos,
+            task.path,
+            error=f"{Path(task.path).name} 校验时出现内部错误（{type(exc).__name__}: {exc}），"
+            f"请把此文件发给技术支持。",
+        )
+
+
+def _check_one(task: Task) -> FileResult:
     from gknb import service
     from gknb.model import Prior
     from gknb.rules import counts
@@ -183,6 +203,30 @@ def _init_worker(board: _Board) -> None:
         board.counter.value += 1
     board.pids[_SLOT] = os.getpid()
     _BOARD = board
+    _bound_memory()
+
+
+WORKER_MEMORY = 1024 * 1024 * 1024  # address space a worker may take beyond what it starts with
+
+
+def _bound_memory() -> None:
+    """Cap the worker's address space, so a file that would take gigabytes fails alone (a
+    MemoryError becomes its result; if the worker dies instead, only its file is reported)
+    rather than starving the machine and the other workers. Where /proc is missing (Windows,
+    macOS) the worker runs unbounded."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[0])
+    except (ImportError, OSError, ValueError, IndexError):
+        return
+    limit = pages * resource.getpagesize() + WORKER_MEMORY
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _peak_rss_kb() -> int:

@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from gknb.model import Report
 from gknb.workbook.contract import Ref, a1
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -389,4 +390,15 @@ def open_source(path: Path) -> Iterator[CalamineSource]:
         src.close()
 
 
-__all__ = ["CalamineSource", "Unsupported", "open_source"]
+def read_exact(path: Path) -> Report:
+    """A template workbook read with calamine, exactly as openpyxl would read it; raises
+    (Unsupported or whatever calamine raises) where it cannot. No sniffing, no warnings."""
+    from gknb.workbook.reader import read_book
+
+    with open_source(path) as src:
+        if not src.from_template:
+            raise Unsupported("非模板工作簿")
+        return read_book(src, str(path))
+
+
+__all__ = ["CalamineSource", "Unsupported", "open_source", "read_exact"]

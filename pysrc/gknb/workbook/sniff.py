@@ -7,12 +7,14 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from gknb import zipcheck
 from gknb.errors import GknbError
+from gknb.workbook import package
 
-MAX_UNZIPPED = 200 * 1024 * 1024
 
-
-def sniff(path: Path) -> None:
+def sniff(path: Path) -> list[str]:
+    """Refuse what is not a readable workbook, with one Chinese sentence; returns the damaged
+    parts that hold no table data (`package.inspect`: the same for every reader)."""
     if not path.exists():
         raise GknbError(f"找不到文件：{path}")
     if path.is_dir():
@@ -28,15 +30,9 @@ def sniff(path: Path) -> None:
         )
     if not zipfile.is_zipfile(path):
         raise GknbError(f"{path.name} 不是 Excel 工作簿（.xlsx/.xlsm），文件可能已损坏。")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            unzipped = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise GknbError(f"{path.name} 已损坏，无法打开：{exc}") from None
+    names = zipcheck.check(path, zipcheck.WORKBOOK).names  # sizes counted, not trusted
     if "word/document.xml" in names:
         raise GknbError(f"{path.name} 是 Word 文件，不是 Excel 工作簿，请检查文件扩展名。")
     if "xl/workbook.xml" not in names:
         raise GknbError(f"{path.name} 不是 Excel 工作簿（缺少 xl/workbook.xml）。")
-    if unzipped > MAX_UNZIPPED:
-        raise GknbError(f"{path.name} 解压后超过 200 MB，不像是年报工作簿，已拒绝读取。")
+    return package.inspect(path)

@@ -31,11 +31,13 @@ from gknb.workbook.reader import NameError_, checked_ref
 from gknb.workbook.sniff import sniff as _sniff
 
 
-def open_workbook(path: Path, data_only: bool = False) -> Workbook:
-    """Load a workbook; data_only=True gives the values Excel last calculated (for reading)."""
+def open_workbook(path: Path, data_only: bool = False, sniffed: bool = False) -> Workbook:
+    """Load a workbook; data_only=True gives the values Excel last calculated (for reading).
+    sniffed=True: the caller has already run `sniff`."""
     from openpyxl.reader.excel import ExcelReader
 
-    _sniff(path)
+    if not sniffed:
+        _sniff(path)
     reader = None
     try:
         with warnings.catch_warnings():

@@ -1,0 +1,85 @@
+"""The reader contract every workbook reader keeps: which damaged parts make a workbook
+unreadable and which only earn a warning.
+
+`gknb check` reads with openpyxl, `gknb review` with calamine; the two libraries tolerate
+different damage (calamine reads a sheet whose XML is cut off; openpyxl refuses a workbook whose
+document properties are garbage). So before either reads, every XML part is parsed here once
+with the limits openpyxl uses (lxml, no entities, depth 256):
+
+- a damaged part that holds or locates table data (the workbook, its relationships, the
+  worksheets, shared strings, styles) makes the workbook unreadable, with one message;
+- a damaged part that holds no table data (document properties, theme, content types, VBA
+  ribbon, comments, drawings …) is named in a warning, and the tables are read and checked.
+
+Both readers call `inspect` (through `xlsx._sniff`) and turn its list into the same warning.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from gknb.errors import GknbError
+from gknb.model import Finding, Severity
+
+_DATA_PART = re.compile(
+    r"xl/(workbook\.xml|_rels/workbook\.xml\.rels|worksheets/[^/]+\.xml|sharedStrings\.xml"
+    r"|styles\.xml)"
+)
+_XML = (".xml", ".rels")  # not .vml: Excel writes legacy drawings that are not XML
+
+
+def holds_data(part: str) -> bool:
+    return _DATA_PART.fullmatch(part) is not None
+
+
+def inspect(path: Path, names: frozenset[str] | None = None) -> list[str]:
+    """The damaged parts that hold no table data; GknbError when a part that does is damaged.
+    Call after `zipcheck.check` (the members are known to inflate to their declared sizes)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    damaged: list[str] = []
+    with zipfile.ZipFile(path) as zf:
+        members = zf.namelist()
+        for part in members:
+            if not part.lower().endswith(_XML):
+                continue
+            try:
+                etree.fromstring(zf.read(part), parser)
+            except (etree.XMLSyntaxError, ValueError) as exc:  # ValueError: not text at all
+                if holds_data(part):
+                    raise GknbError(
+                        f"{path.name} 已损坏：其中的 {part} 内容不完整或格式错误（{_reason(exc)}），"
+                        f"无法读取表格。请在 Excel 中打开后另存一份（.xlsx）再试；如 Excel 也打不开，"
+                        f"请向报送单位索取原文件。"
+                    ) from None
+                damaged.append(part)
+    for part in ("[Content_Types].xml", "xl/styles.xml"):  # openpyxl needs them, calamine not
+        if part not in members:
+            damaged.append(part)
+    return damaged
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).split(" (<string>", 1)[0]
+    return text[:120]
+
+
+def damage_warning(path: Path, parts: list[str]) -> Finding:
+    """The warning a readable workbook with damaged parts gets, from every reader."""
+    shown = "、".join(parts[:5]) + ("等" if len(parts) > 5 else "")
+    what = f"其中的 {shown} 已损坏或缺失"
+    return Finding(
+        rule="R13",
+        severity=Severity.WARNING,
+        table="文件",
+        row="",
+        column="",
+        cell=None,
+        expected=None,
+        found=shown,
+        message=f"{path.name} {what}，这些部分不含表格数字，表格已照常读取和校验。"
+        f"请在 Excel 中打开后另存一份，否则“填充合计”“标记”等写入操作可能无法进行。",
+    )
