@@ -4,6 +4,7 @@ when the damaged part holds no table data."""
 
 from __future__ import annotations
 
+import re
 import zlib
 from pathlib import Path
 
@@ -86,3 +87,14 @@ def test_healthy_workbook_has_no_damage(make_book):
     assert package.inspect(make_book("2019")) == []
     assert package.holds_data("xl/worksheets/sheet3.xml")
     assert not package.holds_data("docProps/core.xml")
+
+
+def test_a_defined_name_no_reader_can_place_is_a_finding_in_both(make_book, tmp_path):
+    good = make_book("2021")
+    xml = _part(good, "xl/workbook.xml")
+    odd = re.sub(rb'(<definedName name="GK_T3">)[^<]*', rb"\1\t=1", xml)
+    assert odd != xml
+    bad = _replace(good, tmp_path / "名称.xlsx", "xl/workbook.xml", odd)
+    checked, reviewed = verdicts(bad)
+    assert checked == reviewed and checked[0] == "read"
+    assert ("R13", "error", "") in checked[1]

@@ -81,8 +81,8 @@ class OpenpyxlSource:
         try:
             (sheet, cells), *_ = list(dn.destinations)
             c1, r1, c2, r2 = range_boundaries(cells.replace("$", ""))
-        except (ValueError, TypeError):
-            raise NameError_(f"无法识别的引用“{text}”") from None
+        except (ValueError, TypeError, AttributeError):  # AttributeError: text openpyxl's
+            raise NameError_(f"无法识别的引用“{text}”") from None  # tokenizer cannot place
         return checked_ref(sheet, r1, c1, r2, c2, self.wb.sheetnames)
 
     def read(self, ref: Ref) -> list[list[Any]]:
