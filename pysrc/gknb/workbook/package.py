@@ -63,8 +63,11 @@ def inspect(path: Path, names: frozenset[str] | None = None) -> list[str]:
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).split(" (<string>", 1)[0]
-    return text[:120]
+    """Where the part breaks off, in words a clerk reads (the parser's own text is English)."""
+    line, col = getattr(exc, "position", (None, None))
+    if line:
+        return f"在第 {line} 行第 {col} 列附近出错"
+    return "不是文本"
 
 
 def damage_warning(path: Path, parts: list[str]) -> Finding:
