@@ -26,7 +26,6 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NoReturn
 
 from gknb.errors import GknbError
@@ -112,7 +111,7 @@ def cmd_export(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
     from gknb.rules import summary_line
     from gknb.word.export import ErrorsRemain, export_workbook
 
-    path = Path(book.source)
+    path = local_path(book.source)  # also an https:// name xlwings could not map itself
     if not path.is_file():
         raise GknbError("请先把工作簿保存到本机文件夹（文件 → 另存为），再导出 Word。")
     saved = getattr(getattr(book.book, "api", None), "Saved", True)
