@@ -18,19 +18,10 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-_A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+from gknb.workbook.live import cell_of  # A1 addresses are read as the adapter reads them
+
 _HYPERLINK = re.compile(r'^=HYPERLINK\("(?:[^"]|"")*","((?:[^"]|"")*)"\)$')
 _NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
-
-
-def _cell(address: str) -> tuple[int, int]:
-    m = _A1.match(address.upper())
-    if not m:
-        raise ValueError(address)
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
 
 
 def _rgb_text(color: Any) -> str | None:
@@ -216,8 +207,8 @@ class FakeSheet:
         return self.cells.get((row, col)) or CellState()
 
     def range(self, a: Any, b: Any = None) -> FakeRange:
-        r1, c1 = _cell(a) if isinstance(a, str) else a
-        r2, c2 = (_cell(b) if isinstance(b, str) else b) if b is not None else (r1, c1)
+        r1, c1 = cell_of(a) if isinstance(a, str) else a
+        r2, c2 = (cell_of(b) if isinstance(b, str) else b) if b is not None else (r1, c1)
         return FakeRange(self, r1, c1, r2, c2)
 
     @property
