@@ -8,6 +8,7 @@ as text only, and the same line reader as for .txt files finds the columns in it
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,8 @@ def pdf_rows(path: Path) -> list[Row]:
     except Exception as exc:
         raise GknbError(f"{path.name} 读取失败（{type(exc).__name__}），文件可能已损坏。") from None
     finally:
-        pdf.close()
+        with contextlib.suppress(Exception):  # pdfplumber can raise from close() too
+            pdf.close()
     if not any(c.strip() for r in rows for c in r.cells):
         raise GknbError(
             f"{path.name} 中没有可提取的文字，可能是扫描件。请用文字版 PDF 或 Word 原件。"
