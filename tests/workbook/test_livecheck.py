@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from gknb.cli import main
 from gknb.formats import FORMATS, Format, Key
@@ -31,19 +32,12 @@ TABLE_NAMES = tuple(TABLE_SHEETS.values())
 REF = re.compile(r"\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?")
 
 
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _expand(refs: str) -> set[tuple[int, int]]:
     cells = set()
     for c1, r1, c2, r2 in REF.findall(refs):
         c2, r2 = c2 or c1, r2 or r1
         for r in range(int(r1), int(r2) + 1):
-            for c in range(_col(c1), _col(c2) + 1):
+            for c in range(column_index_from_string(c1), column_index_from_string(c2) + 1):
                 cells.add((r, c))
     return cells
 
@@ -52,7 +46,7 @@ def _position(fmt: Format, key: Key) -> tuple[int, int]:
     address = template_locations(fmt)[key].split("!")[1]
     m = re.fullmatch(r"([A-Z]+)(\d+)", address)
     assert m
-    return int(m.group(2)), _col(m.group(1))
+    return int(m.group(2)), column_index_from_string(m.group(1))
 
 
 @pytest.mark.parametrize("version", VERSIONS)

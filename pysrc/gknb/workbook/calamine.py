@@ -148,10 +148,7 @@ _SIMPLE_NAME = re.compile(r"'((?:[^']|'')+)'!\$([A-Z]{1,3})\$(\d+)(?::\$([A-Z]{1
 
 
 def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
+    return _col_number(letters.encode("ascii"))
 
 
 class _Names:
