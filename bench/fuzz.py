@@ -43,7 +43,7 @@ def _init(seeds: dict[str, Path], work: Path) -> None:
 BATCH = 20  # inputs per batch task
 
 
-def _as_dict(outcome: fuzz_support.Outcome) -> dict[str, object]:
+def _as_dict(outcome: fuzz_support.CaseRun) -> dict[str, object]:
     return {
         "case": outcome.case,
         "command": outcome.command[0] if outcome.command else "",

@@ -46,7 +46,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
 @dataclass
-class Outcome:
+class ReviewRun:
     entries: list[Entry]  # in the order the files were found
     output: Path | None
     seconds: float
@@ -160,7 +160,7 @@ def review(
     progress: Progress | None = None,
     context: BaseContext | None = None,
     rollup: Path | None = None,
-) -> Outcome:
+) -> ReviewRun:
     started = time.perf_counter()
     plan = read_plan(rollup) if rollup is not None else None
     found = collect(inputs)
@@ -232,7 +232,7 @@ def review(
             raise GknbError("只找到了年报助手生成的汇总工作簿，没有要校验的年报。")
         if plan is not None and rollup is not None:
             _roll_up(plan, entries, spool, rollup.name)
-        outcome = Outcome(
+        outcome = ReviewRun(
             entries=entries,
             output=None,
             seconds=0.0,
@@ -303,7 +303,7 @@ def _write_atomic(
     return rows
 
 
-def summary_lines(outcome: Outcome) -> list[str]:
+def summary_lines(outcome: ReviewRun) -> list[str]:
     """What the command prints at the end (Chinese, one fact a line)."""
     n = len(outcome.entries)
     bad = outcome.count(STATUS_ERRORS)

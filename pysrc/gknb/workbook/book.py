@@ -103,7 +103,7 @@ class Book(Protocol):
 
     def name_ref(self, name: str) -> Ref | None:
         """Where a workbook-level defined name points (None if absent); raises
-        reader.NameError_ with a Chinese reason when the name is broken."""
+        contract.BrokenName with a Chinese reason when the name is broken."""
 
     def read(self, ref: Ref) -> list[list[Any]]:
         """Values of a rectangle in one call (a formula gives its value, as in Excel)."""

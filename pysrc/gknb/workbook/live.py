@@ -15,8 +15,15 @@ from typing import Any
 
 from gknb.text import cell_text
 from gknb.workbook.book import Cell, Fill, Results
-from gknb.workbook.contract import RESULT_COLUMNS, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
-from gknb.workbook.reader import NameError_
+from gknb.workbook.contract import (
+    RESULT_COLUMNS,
+    RESULTS,
+    RESULTS_FIRST,
+    BrokenName,
+    Ref,
+    a1,
+    quote_sheet,
+)
 
 _A1 = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
 _REFERS_TO = re.compile(
@@ -107,13 +114,13 @@ class XlwingsBook:
         if text is None:
             return None
         if "#REF!" in text:
-            raise NameError_("它指向的单元格或工作表已被删除（#REF!）")
+            raise BrokenName("它指向的单元格或工作表已被删除（#REF!）")
         m = _REFERS_TO.fullmatch(text.strip())
         if not m:
-            raise NameError_(f"无法识别的引用“{text}”")
+            raise BrokenName(f"无法识别的引用“{text}”")
         sheet = m.group(1).replace("''", "'") if m.group(1) else m.group(2)
         if sheet not in self.sheet_names():
-            raise NameError_(f"它指向的工作表“{sheet}”不存在，可能被改名或删除了")
+            raise BrokenName(f"它指向的工作表“{sheet}”不存在，可能被改名或删除了")
         first, _, last = m.group(3).partition(":")
         r1, c1 = cell_of(first)
         r2, c2 = cell_of(last) if last else (r1, c1)

@@ -14,7 +14,16 @@ from gknb.errors import GknbError
 from gknb.model import Finding, Report, ReportKind, Severity
 from gknb.totals import TotalChange, compute_totals
 from gknb.workbook.book import Book, Cell, Fill, Results
-from gknb.workbook.contract import COLORS, GENERATED, MARKS, RESULTS, TEXT_NAMES, Ref, a1
+from gknb.workbook.contract import (
+    COLORS,
+    GENERATED,
+    MARKS,
+    RESULTS,
+    TEXT_NAMES,
+    BrokenName,
+    Ref,
+    a1,
+)
 from gknb.workbook.marks import merge_note, parse_address, plan_marks, result_rows, strip_note
 
 REGISTRY_HEADERS = ("工作表", "单元格", "原填充")  # _gknb: one row per painted cell, from row 2
@@ -200,7 +209,7 @@ def write_text(book: Book, report: Report) -> TextResult:
     for part in texts:
         try:
             ref = book.name_ref(TEXT_NAMES[part])
-        except Exception:  # reader.NameError_: the name points nowhere
+        except BrokenName:  # the name points nowhere
             ref = None
         if ref is None:
             raise GknbError(

@@ -26,8 +26,16 @@ from gknb.errors import GknbError
 from gknb.files import guard_output, same_file, write_atomic
 from gknb.text import cell_text, put
 from gknb.workbook.book import Cell, ColorSpec, Fill, Results
-from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
-from gknb.workbook.reader import NameError_, checked_ref
+from gknb.workbook.contract import (
+    MARK_PREFIX,
+    RESULTS,
+    RESULTS_FIRST,
+    BrokenName,
+    Ref,
+    a1,
+    quote_sheet,
+)
+from gknb.workbook.reader import checked_ref
 from gknb.workbook.sniff import sniff as _sniff
 
 
@@ -77,12 +85,12 @@ class OpenpyxlSource:
             return None
         text = dn.attr_text or ""
         if "#REF!" in text:
-            raise NameError_("它指向的单元格或工作表已被删除（#REF!）")
+            raise BrokenName("它指向的单元格或工作表已被删除（#REF!）")
         try:
             (sheet, cells), *_ = list(dn.destinations)
             c1, r1, c2, r2 = range_boundaries(cells.replace("$", ""))
         except (ValueError, TypeError, AttributeError):  # AttributeError: text openpyxl's
-            raise NameError_(f"无法识别的引用“{text}”") from None  # tokenizer cannot place
+            raise BrokenName(f"无法识别的引用“{text}”") from None  # tokenizer cannot place
         return checked_ref(sheet, r1, c1, r2, c2, self.wb.sheetnames)
 
     def read(self, ref: Ref) -> list[list[Any]]:
