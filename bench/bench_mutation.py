@@ -22,14 +22,18 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 from gknb import rules
 from gknb.formats import FORMATS, Key
 from gknb.model import Finding, Report
 from gknb.synth import consistent_values, report_from_values
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # support.generate
 
 DELTAS = (1, -1, 7)
 
@@ -50,7 +54,7 @@ def core_report(version: str, values: dict[Key, object], year: int) -> Report:
 
 def published_report(version: str, values: dict[Key, object], year: int) -> Report:
     from gknb.reader import read_text
-    from gknb.review.generate import report_text
+    from support.generate import report_text
 
     return read_text(report_text(version, "测试局", year, values), "报告.txt")
 

@@ -1,6 +1,6 @@
 """Benchmark of `gknb review` (DESIGN.md: 300 workbooks reviewed in < 15 s on 2 cores).
 
-For each N the generator (gknb.review.generate) writes N realistic workbooks of both formats,
+For each N the generator (tests/support/generate.py) writes N realistic workbooks of both formats,
 some agencies with two consecutive years, and one single-cell mistake in about 30% of them; the
 folder is cached under /tmp and reused. A mixed folder adds published reports (text in the
 seeds' layout) when the report reader is installed.
@@ -31,7 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from gknb.review.generate import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from support.generate import (
     MANIFEST,
     Score,
     generate,

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import fuzz_support  # type: ignore[import-not-found]
+import fuzz_support
 
 BASIC = ("traceback", "exit 3", "hang", "memory")
 _SEEDS: dict[str, Path] = {}

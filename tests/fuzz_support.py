@@ -40,8 +40,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 def make_seeds(folder: Path) -> dict[str, Path]:
     """Consistent reports of every kind the product reads, written into `folder`."""
     from gknb.formats import FORMATS
-    from gknb.review.generate import report_text, write_workbook
     from gknb.synth import consistent_values
+    from support.generate import report_text, write_workbook
 
     folder.mkdir(parents=True, exist_ok=True)
     seeds: dict[str, Path] = {}

