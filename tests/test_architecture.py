@@ -12,7 +12,7 @@ PACKAGE = Path(gknb.__file__).parent
 
 # lowest first; a module belongs to the layer of its longest matching prefix
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("gknb", "gknb.errors", "gknb.text", "gknb.files", "gknb.launch", "gknb.formats",
+    ("base", ("gknb", "gknb.errors", "gknb.text", "gknb.files", "gknb.launch", "gknb.pool", "gknb.formats",
               "gknb.model", "gknb.values", "gknb.layout")),
     ("core", ("gknb.rules", "gknb.totals", "gknb.textgen", "gknb.synth", "gknb.diff")),
     ("adapters", ("gknb.workbook", "gknb.reader", "gknb.word", "gknb.build")),

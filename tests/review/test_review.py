@@ -321,7 +321,9 @@ def test_pool_results_and_a_dying_worker(book, monkeypatch):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to patch the workers")
-def test_a_file_that_hangs_is_given_up(book, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_that_hangs_is_given_up(book, monkeypatch, jobs):
+    """--jobs 1 too: the one worker is a child process, so the per-file time limit holds."""
     import multiprocessing
     import time
 
@@ -336,15 +338,14 @@ def test_a_file_that_hangs_is_given_up(book, monkeypatch):
         return real(task)
 
     monkeypatch.setattr(run, "check_one", hangs)
+    monkeypatch.setattr(run, "FILE_TIMEOUT", 1.5)
     started = time.perf_counter()
-    with run.Runner(2, multiprocessing.get_context("fork"), timeout=1.5) as runner:
-        tasks = [
-            run.Task(i, str(p)) for i, (p, _) in enumerate(sources.collect([book.folder]).files)
-        ]
-        results = {Path(r.path).name: r.error for r in runner.run(tasks)}
+    outcome = review([book.folder], None, jobs=jobs, context=multiprocessing.get_context("fork"))
     assert time.perf_counter() - started < 20
-    assert "超过" in results.pop("hang.xlsx")
-    assert results == {f"r{i}.xlsx": None for i in range(3)}
+    errors = {Path(e.path).name: e.error for e in outcome.entries}
+    assert "超过 2 秒" in errors.pop("hang.xlsx")
+    assert errors == {f"r{i}.xlsx": None for i in range(3)}
+    assert outcome.exit_status == 2
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to patch the workers")

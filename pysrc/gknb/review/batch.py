@@ -26,10 +26,11 @@ from typing import IO, Any, TextIO
 from gknb.errors import GknbError
 from gknb.files import same_file
 from gknb.model import ReportKind
+from gknb.pool import default_jobs
 from gknb.review.agencies import Pairable, agency_key, duplicates, pair_years
 from gknb.review.progress import Progress
 from gknb.review.rollup import Link, read_plan, resolve
-from gknb.review.run import FileResult, Runner, Task, default_jobs
+from gknb.review.run import FileResult, Task, file_pool
 from gknb.review.summary import (
     STATUS_CHECK,
     STATUS_ERRORS,
@@ -181,7 +182,7 @@ def review(
     spool = Spool()
     try:
         workers = min(jobs or default_jobs(), len(found.files))
-        with Runner(workers, context) as runner:
+        with file_pool(workers, context) as runner:
             # first pass
             tasks = [Task(i, str(p)) for i, (p, _) in enumerate(found.files)]
             slots: list[Entry | None] = [None] * len(tasks)
@@ -223,7 +224,7 @@ def review(
                 entries[result.pos] = entry
                 progress.update(done)
             progress.finish()
-            worker_rss = runner.worker_rss_kb
+            worker_rss = runner.peak_rss_kb
         phases["cross_year"] = time.perf_counter() - started - sum(phases.values())
 
         summaries = sum(1 for e in entries if e.skipped)
