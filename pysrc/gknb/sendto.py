@@ -32,6 +32,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from gknb.errors import GknbError
 from gknb.files import backup_path, owner_lock
@@ -192,10 +193,12 @@ def combine(outcomes: Sequence[Reply]) -> Reply:
 
 
 def _message_box(text: str, flags: int) -> int:
+    if sys.platform != "win32":
+        raise OSError("a message box needs Windows")
     import ctypes
 
     MB_SETFOREGROUND, MB_TOPMOST = 0x10000, 0x40000
-    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    user32 = ctypes.windll.user32
     return int(user32.MessageBoxW(None, text, TITLE, flags | MB_SETFOREGROUND | MB_TOPMOST))
 
 
@@ -217,27 +220,29 @@ def ask_windows(question: str) -> bool:
 def hide_console() -> None:
     """The shortcut starts the console program minimised; hide even that — but only a console
     of our own, never the window of a command prompt the program was typed into."""
+    if sys.platform != "win32":
+        return
     import ctypes
 
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    kernel32 = ctypes.windll.kernel32
     attached = (ctypes.c_uint32 * 4)()
     if kernel32.GetConsoleProcessList(attached, 4) != 1:
         return  # other processes (a cmd.exe) share this console
     hwnd = kernel32.GetConsoleWindow()
     if hwnd:
-        ctypes.windll.user32.ShowWindow(hwnd, 0)  # type: ignore[attr-defined]
+        ctypes.windll.user32.ShowWindow(hwnd, 0)
 
 
 def open_in_default_program(path: Path) -> None:
     if sys.platform == "win32":
-        os.startfile(path)  # type: ignore[attr-defined]
+        os.startfile(path)
 
 
 # ---- entry -----------------------------------------------------------------------------------
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise GknbError(
             f"年报助手收到的参数不对（{message}）。请重新运行安装程序，它会重建“发送到”中的项目。"
         )

@@ -28,7 +28,7 @@ def changed(version: str, seed: int, changes: dict[Key, int | float | None]) -> 
     return report
 
 
-def errors(report: Report):  # type: ignore[no-untyped-def]
+def errors(report: Report):
     return [f for f in check(report) if f.severity is Severity.ERROR]
 
 
