@@ -298,11 +298,19 @@ def test_run_together_row_with_one_reading(printed: str) -> None:
     assert [f.rule for f in check(got) if f.rule != "R10"] == []  # (the text says 6 received)
 
 
+def _t3_keys(report: Report) -> set[tuple[str, str, str]]:
+    return {k for k in report.format.keys() if k[0] == "T3"}
+
+
+def _t3_read(report: Report) -> set[tuple[str, str, str]]:
+    return {k for k in report.cells if k[0] == "T3"}
+
+
 def test_run_together_row_the_columns_refute_is_not_read() -> None:
     """One cut fits the row's own total, but the column sums say otherwise (a blank cell may
     have left no trace): the row is named as unread, never read as a guess."""
     got = read_text(_with_row("1.本机关不掌握相关政府信息", "640020470"))
-    assert all(k[1] != "r4_1" for k in got.cells)
+    assert _t3_read(got) == _t3_keys(got) - {k for k in _t3_keys(got) if k[1] == "r4_1"}
     [f] = got.structure
     assert (f.rule, f.row) == ("READ", "（四）无法提供 1.本机关不掌握相关政府信息")
     assert "64 / 0 / 0 / 2 / 0 / 4 / 70" in f.message
@@ -311,7 +319,7 @@ def test_run_together_row_the_columns_refute_is_not_read() -> None:
 
 def test_run_together_row_with_several_readings_is_not_guessed() -> None:
     got = read_text(_with_row("1.本机关不掌握相关政府信息", "1121000023"))
-    assert all(k[1] != "r4_1" for k in got.cells)
+    assert _t3_read(got) == _t3_keys(got) - {k for k in _t3_keys(got) if k[1] == "r4_1"}
     [f] = got.structure
     assert (f.rule, f.severity) == ("READ", "unread")  # the reader's limit, not a fault
     assert f.row == "（四）无法提供 1.本机关不掌握相关政府信息"
@@ -468,6 +476,8 @@ def test_scrambled_table_is_one_finding_and_no_wrong_numbers() -> None:
     lines[start:end] = labels + [n for col in columns for n in col]
     got = read_text("\n".join(lines))
     src = source()
+    assert _t3_read(got) == set()  # table 三 is not guessed; the other tables are read
+    assert {k for k in got.cells if k[0] == "T4"} == {k for k in got.format.keys() if k[0] == "T4"}
     for key, cell in got.cells.items():
         assert cell.value == src.value(key), key
     t3 = [f for f in got.structure if f.table.startswith("三")]

@@ -39,8 +39,9 @@ def test_reading_failure_is_its_own_kind() -> None:
     assert len(unread) == 1 and unread[0].severity is Severity.UNREAD
     assert "本机关不掌握" in unread[0].row
     assert [f for f in findings if f.severity is Severity.ERROR] == []
-    assert summary_line(findings).startswith("错误 0 处")
-    assert "1 处无法读取，需人工核对" in summary_line(findings)
+    assert summary_line(findings) == (
+        "错误 0 处，警告 0 处，提示 0 处；另有 1 处无法读取，需人工核对（不计为错误）"
+    )
     rule = RULE_BY_ID["READ"]
     assert (rule.severity.zh, rule.title) == ("需人工核对", "无法读取")
 
