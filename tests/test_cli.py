@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from gknb.cli import main
+from support import SEEDS
 
 
 def run(*args, cwd=None):
@@ -133,9 +134,7 @@ def test_output_cut_short_is_not_an_error(make_book):
 
 
 def test_new_says_what_it_took_from_last_year(tmp_path, capsys):
-    from pathlib import Path
-
-    seed = Path(__file__).parent / "data" / "seeds" / "001_39c027d6b48abaaa.txt"
+    seed = SEEDS / "001_39c027d6b48abaaa.txt"
     assert main(["new", str(tmp_path / "a.xlsx"), "--agency", "赣州市生态环境局", "--year", "2021",
                  "--prior", str(seed)]) == 0  # fmt: skip
     out = capsys.readouterr().out

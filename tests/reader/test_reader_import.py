@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from reader_support import SEEDS
 
 from gknb.cli import main
 from gknb.workbook.contract import META, PRIOR_CARRY_OUT, template_locations
 from gknb.workbook.marks import parse_address
+from support import SEEDS
 
 SEED_000 = next(SEEDS.glob("000_*.txt"))
 SEED_001 = next(SEEDS.glob("001_*.txt"))

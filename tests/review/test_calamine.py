@@ -289,12 +289,9 @@ def test_gknb_check_reads_a_template_workbook_without_openpyxl(tmp_path):
     import subprocess
     import sys
 
-    from gknb.synth import consistent_values
-    from gknb.workbook.template import build_workbook, write_values
+    from support.books import filled_workbook
 
-    wb = build_workbook("2021", agency="测试局", year=2025)
-    fmt = FORMATS["2021"]
-    write_values(wb, fmt, dict(consistent_values(fmt, random.Random(1))))
+    wb = filled_workbook(seed=1)
     path = tmp_path / "a.xlsx"
     wb.save(path)
     code = (

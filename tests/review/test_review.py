@@ -22,13 +22,12 @@ from gknb.review.summary import (
 )
 from gknb.rules import RULES
 from gknb.synth import consistent_values
+from support.books import filled_values
 from support.generate import _settle_totals, follow_on
 
 
 def _values(version="2021", seed=1, **changes):
-    values = consistent_values(FORMATS[version], random.Random(seed))
-    values.update(changes)
-    return values
+    return filled_values(version, seed, changes)
 
 
 def _rows(ws):

@@ -14,7 +14,7 @@ from gknb.formats import FORMATS
 from gknb.model import Severity
 from gknb.synth import consistent_values
 from gknb.workbook.contract import MARK_PREFIX
-from gknb.workbook.template import write_values
+from support.books import filled_workbook
 
 
 def rules_at(path):
@@ -263,11 +263,8 @@ def test_mark_refuses_an_output_open_in_excel(make_book, tmp_path):
     ("agency", "year", "expect"), [("", 2025, "机关名称"), ("测试局", "明年", "报告年度")]
 )
 def test_cover_without_agency_or_year_is_r13_on_its_cell(tmp_path, agency, year, expect):
-    from gknb.workbook.template import build_workbook
-
     path = tmp_path / "cover.xlsx"
-    wb = build_workbook("2021", agency=agency, year=2025)
-    write_values(wb, FORMATS["2021"], consistent_values(FORMATS["2021"], random.Random(1)))
+    wb = filled_workbook(seed=1, agency=agency)
     wb["封面"]["C4"] = year
     wb.save(path)
     r13 = [f for f in service.check_file(path).findings if f.rule == "R13"]
