@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gknb import __version__
-from gknb.cliparse import Parser
+from gknb.cliparse import CommandParser
 from gknb.console import err, format_name, out, print_findings, silence_stdout
 from gknb.errors import GknbError
 from gknb.files import backup_path
@@ -232,7 +232,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
+    parser = CommandParser(
         prog="gknb",
         description="政府信息公开年报助手：新建、校验、填充合计、导出政府信息公开工作年度报告。",
         epilog="每个命令的用法：gknb 命令 -h（如 gknb check -h）。",

@@ -168,7 +168,7 @@ class Formatter(argparse.HelpFormatter):
         return "\n".join(indent + line for line in _wrap(" ".join(text.split()), width))
 
 
-class Parser(argparse.ArgumentParser):
+class CommandParser(argparse.ArgumentParser):
     """An ArgumentParser that speaks Chinese and exits with EXIT_USAGE on a usage error."""
 
     def __init__(self, add_help: bool = True, **kwargs: Any) -> None:

@@ -59,9 +59,9 @@ def read_workbook_fast(path: Path) -> tuple[Report, str]:
     with the reader that produced it ("calamine", or "openpyxl" with the reason)."""
     from gknb.workbook.calamine import read_exact
     from gknb.workbook.package import damage_warning
-    from gknb.workbook.sniff import sniff
+    from gknb.workbook.sniff import screen_workbook
 
-    damaged = sniff(path)  # the same messages and the same contract as openpyxl's path
+    damaged = screen_workbook(path)  # the same messages and the same contract as openpyxl's path
     try:
         report = read_exact(path)
     except Exception as exc:  # anything calamine cannot do exactly: the reference reader decides
@@ -78,10 +78,10 @@ def read_workbook(path: Path) -> Report:
     warning, whichever library minds it."""
     from gknb.workbook.package import damage_warning
     from gknb.workbook.reader import read_book
-    from gknb.workbook.sniff import sniff
+    from gknb.workbook.sniff import screen_workbook
     from gknb.workbook.xlsx import OpenpyxlSource, open_workbook
 
-    damaged = sniff(path)
+    damaged = screen_workbook(path)
     try:
         wb = open_workbook(path, data_only=True, sniffed=True)
     except GknbError as refused:

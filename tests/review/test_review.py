@@ -297,25 +297,33 @@ def test_an_existing_summary_survives_an_interrupt(book, tmp_path, monkeypatch):
     assert _leftovers(tmp_path) == []
 
 
+def _one_bad_file(book, monkeypatch, count: int, bad: str, misbehave) -> dict[str, None]:
+    """`count` good workbooks and one more, `bad`, whose check first calls misbehave() (in the
+    worker: the tests fork, so the patched check is the workers' too); returns the good files'
+    expected errors (none)."""
+    for i in range(count):
+        book(f"r{i}.xlsx", seed=i, agency=f"局{i}")
+    book(bad)
+    real = run.check_one
+
+    def check_one(task):
+        if task.path.endswith(bad):
+            misbehave()
+        return real(task)
+
+    monkeypatch.setattr(run, "check_one", check_one)
+    return {f"r{i}.xlsx": None for i in range(count)}
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to patch the workers")
 def test_pool_results_and_a_dying_worker(book, monkeypatch):
     import multiprocessing
 
-    for i in range(7):
-        book(f"r{i}.xlsx", seed=i, agency=f"局{i}")
-    book("crash.xlsx")
-    real = run.check_one
-
-    def dies_on_crash(task):
-        if task.path.endswith("crash.xlsx"):
-            os._exit(1)
-        return real(task)
-
-    monkeypatch.setattr(run, "check_one", dies_on_crash)
+    good = _one_bad_file(book, monkeypatch, 7, "crash.xlsx", lambda: os._exit(1))
     outcome = review([book.folder], None, jobs=2, context=multiprocessing.get_context("fork"))
     errors = {Path(e.path).name: e.error for e in outcome.entries}
     assert "异常退出" in errors.pop("crash.xlsx")
-    assert errors == {f"r{i}.xlsx": None for i in range(7)}
+    assert errors == good
     assert outcome.worker_rss_kb > 0
 
 
@@ -326,24 +334,14 @@ def test_a_file_that_hangs_is_given_up(book, monkeypatch, jobs):
     import multiprocessing
     import time
 
-    for i in range(3):
-        book(f"r{i}.xlsx", seed=i, agency=f"局{i}")
-    book("hang.xlsx")
-    real = run.check_one
-
-    def hangs(task):
-        if task.path.endswith("hang.xlsx"):
-            time.sleep(60)
-        return real(task)
-
-    monkeypatch.setattr(run, "check_one", hangs)
+    good = _one_bad_file(book, monkeypatch, 3, "hang.xlsx", lambda: time.sleep(60))
     monkeypatch.setattr(run, "FILE_TIMEOUT", 1.5)
     started = time.perf_counter()
     outcome = review([book.folder], None, jobs=jobs, context=multiprocessing.get_context("fork"))
     assert time.perf_counter() - started < 20
     errors = {Path(e.path).name: e.error for e in outcome.entries}
     assert "超过 2 秒" in errors.pop("hang.xlsx")
-    assert errors == {f"r{i}.xlsx": None for i in range(3)}
+    assert errors == good
     assert outcome.exit_status == 2
 
 
@@ -352,22 +350,13 @@ def test_interrupt_does_not_wait_for_a_slow_file(book, monkeypatch, tmp_path):
     import multiprocessing
     import time
 
-    for i in range(4):
-        book(f"r{i}.xlsx", seed=i, agency=f"局{i}")
-    book("slow.xlsx")
-    real = run.check_one
-
-    def slow(task):
-        if task.path.endswith("slow.xlsx"):
-            time.sleep(60)
-        return real(task)
+    _one_bad_file(book, monkeypatch, 4, "slow.xlsx", lambda: time.sleep(60))
 
     class Interrupting(Progress):
         def update(self, done, force=False):
             if done >= 2:
                 raise KeyboardInterrupt
 
-    monkeypatch.setattr(run, "check_one", slow)
     out = tmp_path / "汇总.xlsx"
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):

@@ -89,7 +89,7 @@ def _rules(path: Path) -> list[tuple[str, str, str, str, str | None]]:
 
 def _expected_rules(version: str) -> list[tuple[str, str, str, str, str | None]]:
     return [
-        (c.sheet, c.cell, c.formula, livecheck.FILL, livecheck.FONT)
+        (c.sheet, c.cell, c.formula, livecheck.FILL, livecheck.FONT_COLOR)
         for c in live_checks(FORMATS[version])
     ]
 
@@ -118,7 +118,7 @@ def test_the_rules_survive_mark_fill_clear_and_new(tmp_path: Path) -> None:
 
 # ---- evaluated by LibreOffice ---------------------------------------------------------------
 
-LIVE_FONT = "#" + livecheck.FONT  # only the conditional format paints the text dark red
+LIVE_FONT = "#" + livecheck.FONT_COLOR  # only the conditional format paints the text dark red
 
 
 class _Painted(HTMLParser):

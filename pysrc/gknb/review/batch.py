@@ -29,7 +29,7 @@ from gknb.model import ReportKind
 from gknb.pool import default_jobs
 from gknb.review.agencies import Pairable, agency_key, duplicates, pair_years
 from gknb.review.progress import Progress
-from gknb.review.rollup import Link, read_plan, resolve
+from gknb.review.rollup import Link, match_plan, read_plan
 from gknb.review.run import FileResult, Task, file_pool
 from gknb.review.summary import (
     STATUS_CHECK,
@@ -278,7 +278,7 @@ def _roll_up(plan: Sequence[Link], entries: list[Entry], spool: Spool, name: str
         )
         for i, e in enumerate(entries)
     ]
-    for parent, children in resolve(plan, units, name).items():
+    for parent, children in match_plan(plan, units, name).items():
         extra, notes = rollup_findings(units[parent], [units[c] for c in children])
         entry = entries[parent]
         entry.notes += notes

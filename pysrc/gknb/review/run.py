@@ -73,25 +73,29 @@ def is_summary(path: Path) -> bool:
     return SUMMARY_TITLE.encode("utf-8") in core
 
 
+def _failed(task: Task, why: str) -> FileResult:
+    return FileResult(task.pos, task.path, error=f"{Path(task.path).name} {why}")
+
+
+def failed(task: Task, exc: BaseException) -> FileResult:
+    """A fault of the program while checking this file: this file's result only."""
+    return _failed(
+        task, f"校验时出现内部错误（{type(exc).__name__}: {exc}），请把此文件发给技术支持。"
+    )
+
+
 def check_one(task: Task) -> FileResult:
     """Read and check one file; never raises (a failure is the result's error), so one file
     cannot spoil the results of the files checked after it in the same worker."""
     try:
         return _check_one(task)
     except MemoryError:
-        return FileResult(
-            task.pos,
-            task.path,
-            error=f"{Path(task.path).name} 检查时内存不足（文件可能过大或已损坏），已跳过。"
-            f"请在 Excel/Word 中打开并另存一份后再试。",
+        return _failed(
+            task,
+            "检查时内存不足（文件可能过大或已损坏），已跳过。请在 Excel/Word 中打开并另存一份后再试。",
         )
     except Exception as exc:
-        return FileResult(
-            task.pos,
-            task.path,
-            error=f"{Path(task.path).name} 校验时出现内部错误（{type(exc).__name__}: {exc}），"
-            f"请把此文件发给技术支持。",
-        )
+        return failed(task, exc)
 
 
 def _check_one(task: Task) -> FileResult:
@@ -107,9 +111,7 @@ def _check_one(task: Task) -> FileResult:
     except GknbError as exc:
         return FileResult(task.pos, task.path, error=str(exc))
     except Exception as exc:  # a file no reader anticipated: this file only
-        return FileResult(
-            task.pos, task.path, error=f"{path.name} 无法读取（{type(exc).__name__}: {exc}）。"
-        )
+        return _failed(task, f"无法读取（{type(exc).__name__}: {exc}）。")
     prior_source = ""
     if task.prior is not None:
         report.prior = Prior(**task.prior)
@@ -118,12 +120,7 @@ def _check_one(task: Task) -> FileResult:
         findings = service.check(report)
         as_prior = service.prior_from(report)
     except Exception as exc:
-        return FileResult(
-            task.pos,
-            task.path,
-            error=f"{path.name} 校验时出现内部错误（{type(exc).__name__}: {exc}），"
-            f"请把此文件发给技术支持。",
-        )
+        return failed(task, exc)
     c = counts(findings)
     return FileResult(
         pos=task.pos,
@@ -163,30 +160,18 @@ def _warm() -> None:
 
 
 def crashed(task: Task) -> FileResult:
-    name = Path(task.path).name
-    return FileResult(
-        task.pos,
-        task.path,
-        error=f"{name} 检查时程序异常退出（文件可能已损坏或过大），请在 Excel/Word 中打开"
-        f"并另存一份后再试，或把此文件发给技术支持。",
+    return _failed(
+        task,
+        "检查时程序异常退出（文件可能已损坏或过大），请在 Excel/Word 中打开并另存一份后再试，"
+        "或把此文件发给技术支持。",
     )
 
 
 def timed_out(task: Task, seconds: float) -> FileResult:
-    name = Path(task.path).name
-    return FileResult(
-        task.pos,
-        task.path,
-        error=f"{name} 检查超过 {seconds:.0f} 秒仍未完成，已跳过（文件可能过大，如扫描版 PDF）。"
+    return _failed(
+        task,
+        f"检查超过 {seconds:.0f} 秒仍未完成，已跳过（文件可能过大，如扫描版 PDF）。"
         f"请另存为较小的文件，或单独用 gknb check 检查它。",
-    )
-
-
-def failed(task: Task, exc: BaseException) -> FileResult:
-    return FileResult(
-        task.pos,
-        task.path,
-        error=f"{Path(task.path).name} 校验时出现内部错误（{exc}），请把此文件发给技术支持。",
     )
 
 

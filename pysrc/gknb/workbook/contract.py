@@ -39,6 +39,7 @@ COLORS = {
     Severity.HINT: "DDEBF7",
     Severity.UNREAD: "E4DFEC",
 }
+HEADER_COLOR = "D9E1F2"  # table and sheet headers, in workbooks and the review summary
 
 
 class BrokenName(GknbError):

@@ -25,7 +25,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from gknb.errors import GknbError
 from gknb.files import guard_output, same_file, write_atomic
 from gknb.text import cell_text, put
-from gknb.workbook.book import Cell, ColorSpec, Fill, Results
+from gknb.workbook.book import ColorSpec, Fill, Results, SheetCell
 from gknb.workbook.contract import (
     MARK_PREFIX,
     RESULTS,
@@ -36,16 +36,16 @@ from gknb.workbook.contract import (
     quote_sheet,
 )
 from gknb.workbook.reader import checked_ref
-from gknb.workbook.sniff import sniff as _sniff
+from gknb.workbook.sniff import screen_workbook
 
 
 def open_workbook(path: Path, data_only: bool = False, sniffed: bool = False) -> Workbook:
     """Load a workbook; data_only=True gives the values Excel last calculated (for reading).
-    sniffed=True: the caller has already run `sniff`."""
+    sniffed=True: the caller has already run `screen_workbook`."""
     from openpyxl.reader.excel import ExcelReader
 
     if not sniffed:
-        _sniff(path)
+        screen_workbook(path)
     reader = None
     try:
         with warnings.catch_warnings():
@@ -172,7 +172,7 @@ class OpenpyxlBook:
         self.wb = open_workbook(path)
         drop_note_drawings(self.wb)
         self._values: Workbook | None = None  # data_only view, loaded for the first formula
-        self._written: set[Cell] = set()
+        self._written: set[SheetCell] = set()
         self.backup: Path | None = None  # where save kept the file it replaced
 
     @property
@@ -202,7 +202,7 @@ class OpenpyxlBook:
             out.append(values)
         return out
 
-    def _cached(self, cell: Cell) -> Any:
+    def _cached(self, cell: SheetCell) -> Any:
         if self._values is None:
             self._values = open_workbook(self.path, data_only=True)
         sheet, row, col = cell
@@ -213,15 +213,15 @@ class OpenpyxlBook:
     def last_row(self, sheet: str) -> int:
         return int(self.wb[sheet].max_row)
 
-    def write(self, cells: Mapping[Cell, object]) -> None:
+    def write(self, cells: Mapping[SheetCell, object]) -> None:
         for (sheet, row, col), value in cells.items():
             put(self.wb[sheet].cell(row, col), value)  # text, never a formula
             self._written.add((sheet, row, col))
 
-    def fills(self, cells: Iterable[Cell]) -> dict[Cell, Fill | None]:
+    def fills(self, cells: Iterable[SheetCell]) -> dict[SheetCell, Fill | None]:
         return {c: fill_of(self.wb[c[0]].cell(c[1], c[2]).fill) for c in cells}
 
-    def set_fills(self, fills: Mapping[Cell, Fill]) -> None:
+    def set_fills(self, fills: Mapping[SheetCell, Fill]) -> None:
         for (sheet, row, col), fill in fills.items():
             self.wb[sheet].cell(row, col).fill = pattern_fill(fill)
 
@@ -234,7 +234,7 @@ class OpenpyxlBook:
             if cell.comment is not None
         }
 
-    def set_notes(self, notes: Mapping[Cell, str | None]) -> None:
+    def set_notes(self, notes: Mapping[SheetCell, str | None]) -> None:
         for (sheet, row, col), text in notes.items():
             cell = self.wb[sheet].cell(row, col)
             old = cell.comment
