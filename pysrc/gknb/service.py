@@ -6,30 +6,29 @@ The CLI and the Excel add-in are thin layers over these functions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gknb import rules
 from gknb.errors import GknbError
 from gknb.formats.base import T3_CARRY_OUT
-from gknb.model import Finding, Prior, Report, Severity
+from gknb.model import Finding, Prior, Report, Severity, Unit
 from gknb.sources import (
     WORKBOOK_SUFFIXES,
     is_workbook,
     read_any,
     read_workbook,
 )
-from gknb.workbook.ops import (
-    FillResult,
-    TextResult,
-    narrative,
-    require_template,
-    total_changes,
-)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+
+    from gknb.workbook.ops import FillResult, TextResult
+
+# gknb.workbook.ops (the writing side) is imported by the functions that write, so that
+# `gknb check` loads only what reading and checking need (bench/bench_core.py).
 
 
 def prior_from(report: Report) -> Prior:
@@ -52,7 +51,20 @@ def load(path: Path, prior: Path | None = None) -> Report:
 
 
 def check(report: Report) -> list[Finding]:
+    """Every finding of the rule catalogue for one report (the one way in to the rules)."""
     return rules.check(report)
+
+
+def rule_catalogue() -> tuple[rules.Rule, ...]:
+    """The rules in catalogue order (for `gknb rules` and the review's 规则说明 sheet)."""
+    return rules.RULES
+
+
+def rollup_findings(parent: Unit, units: Sequence[Unit]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The catalogue's comparing rule (R14) for a consolidated report and its units."""
+    compare = rules.RULE_BY_ID["R14"].compare
+    assert compare is not None, "R14 compares reports"
+    return compare(parent, units)
 
 
 @dataclass
@@ -132,9 +144,9 @@ def accept(path: Path, specs: list[str]) -> list[Finding]:
         raise GknbError("只能在工作簿中标记“已核实”。")
     guard_output(path, in_place=True)
     report = read_workbook(path)
-    require_template(report, "标记“已核实”")
+    ops.require_template(report, "标记“已核实”")
     book = OpenpyxlBook(path)
-    findings = ops.accept(book, report, specs)
+    findings = ops.accept(book, report, specs, check)
     book.save()
     return findings
 
@@ -149,7 +161,7 @@ def write_text(path: Path) -> TextResult:
         raise GknbError(f"生成说明文字只能用于 Excel 工作簿，{path.name} 不是工作簿。")
     guard_output(path, in_place=True)
     report = read_workbook(path)
-    narrative(report)  # a workbook that cannot have text is refused before it is opened again
+    ops.narrative(report)  # a workbook that cannot have text is refused before it is opened again
     book = OpenpyxlBook(path)
     result = ops.write_text(book, report)
     if result.written:
@@ -179,9 +191,9 @@ def fill_file(path: Path) -> FillResult:
         raise GknbError(f"填充合计只能用于 Excel 工作簿，{path.name} 不是工作簿。")
     guard_output(path, in_place=True)
     report = read_workbook(path)
-    changes = total_changes(report)
+    changes = ops.total_changes(report)
     if not any(c.changed for c in changes):
-        return FillResult(changes, 0, report)
+        return ops.FillResult(changes, 0, report)
     book = OpenpyxlBook(path)
     result = ops.fill(book, report)
     book.save()
