@@ -225,25 +225,25 @@ def _utf8_streams() -> None:
                 stream.reconfigure(encoding="utf-8")
 
 
-def run(args: argparse.Namespace, debug: bool) -> tuple[int, str]:
-    """The command's exit code and answer text; never raises."""
+def run_command(args: argparse.Namespace, debug: bool) -> Reply:
+    """The button's answer: its exit code and text; never raises."""
     try:
         caller = caller_book(args)
         require_local(caller)
         book = XlwingsBook(caller)
-        outcome = COMMAND_FUNCS[args.command](book, args)
+        return COMMAND_FUNCS[args.command](book, args)
     except GknbError as exc:
         if debug:
             traceback.print_exc()
-        return EXIT_USER_ERROR, str(exc)
+        return Reply(EXIT_USER_ERROR, str(exc))
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        return EXIT_INTERNAL, (
+        return Reply(
+            EXIT_INTERNAL,
             f"年报助手内部错误：{type(exc).__name__}: {exc}。"
-            f"请设置环境变量 GKNB_DEBUG=1 后重试，并把显示的内容发给技术支持。"
+            f"请设置环境变量 GKNB_DEBUG=1 后重试，并把显示的内容发给技术支持。",
         )
-    return outcome.code, outcome.text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -269,9 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug or os.environ.get("GKNB_DEBUG") == "1"
     limit_com_retries()
     with Watchdog(timeout_from_env(RIBBON_TIMEOUT), answer):
-        code, text = run(args, debug)
-        answer.give(code, text)
-    return code
+        reply = run_command(args, debug)
+        answer.give(reply.code, reply.text)
+    return reply.code
 
 
 if __name__ == "__main__":
