@@ -37,7 +37,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     for e in outcome.entries:
         if e.error is not None:
             name = Path(e.path).name  # the reader's message may start with it: said once
-            said = e.error[len(name) :].lstrip("：") if e.error.startswith(name) else e.error
+            said = e.error[len(name) :].lstrip("：: ") if e.error.startswith(name) else e.error
             print(f"{e.display}：{said}", file=sys.stderr)
     stream = sys.stderr if args.json else sys.stdout
     for line in summary_lines(outcome):
