@@ -22,7 +22,6 @@ import os
 import shutil
 import stat
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -180,7 +179,7 @@ def _mode_for(target: Path) -> int:
 
 
 def _temp_name(folder: Path, suffix: str) -> Path:
-    return folder / f"{TEMP_PREFIX}{uuid.uuid4().hex[:12]}{suffix}"
+    return folder / f"{TEMP_PREFIX}{os.urandom(6).hex()}{suffix}"
 
 
 def _fsync_dir(folder: Path) -> None:

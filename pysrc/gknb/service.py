@@ -20,16 +20,14 @@ from gknb.sources import (
     read_any,
     read_workbook,
 )
-from gknb.workbook.ops import (
-    FillResult,
-    TextResult,
-    narrative,
-    require_template,
-    total_changes,
-)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+
+    from gknb.workbook.ops import FillResult, TextResult
+
+# gknb.workbook.ops (the writing side) is imported by the functions that write, so that
+# `gknb check` loads only what reading and checking need (bench/bench_core.py).
 
 
 def prior_from(report: Report) -> Prior:
@@ -129,7 +127,7 @@ def accept(path: Path, specs: list[str]) -> list[Finding]:
         raise GknbError("只能在工作簿中标记“已核实”。")
     guard_output(path, in_place=True)
     report = read_workbook(path)
-    require_template(report, "标记“已核实”")
+    ops.require_template(report, "标记“已核实”")
     book = OpenpyxlBook(path)
     findings = ops.accept(book, report, specs)
     book.save()
@@ -146,7 +144,7 @@ def write_text(path: Path) -> TextResult:
         raise GknbError(f"生成说明文字只能用于 Excel 工作簿，{path.name} 不是工作簿。")
     guard_output(path, in_place=True)
     report = read_workbook(path)
-    narrative(report)  # a workbook that cannot have text is refused before it is opened again
+    ops.narrative(report)  # a workbook that cannot have text is refused before it is opened again
     book = OpenpyxlBook(path)
     result = ops.write_text(book, report)
     if result.written:
@@ -176,9 +174,9 @@ def fill_file(path: Path) -> FillResult:
         raise GknbError(f"填充合计只能用于 Excel 工作簿，{path.name} 不是工作簿。")
     guard_output(path, in_place=True)
     report = read_workbook(path)
-    changes = total_changes(report)
+    changes = ops.total_changes(report)
     if not any(c.changed for c in changes):
-        return FillResult(changes, 0, report)
+        return ops.FillResult(changes, 0, report)
     book = OpenpyxlBook(path)
     result = ops.fill(book, report)
     book.save()
