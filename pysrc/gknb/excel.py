@@ -27,7 +27,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from gknb.errors import GknbError
+from gknb.errors import GknbError, quiet_libraries
 from gknb.launch import (
     EXIT_CONFIRM,
     EXIT_INTERNAL,
@@ -267,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     debug = args.debug or os.environ.get("GKNB_DEBUG") == "1"
+    quiet_libraries(debug)
     limit_com_retries()
     with Watchdog(timeout_from_env(RIBBON_TIMEOUT), answer):
         reply = run_command(args, debug)
