@@ -249,7 +249,7 @@ def _missing_sheets(src: BookSource, report: Report) -> None:
     for name, sheet, severity, lost in _SHEETS_READ:
         try:
             src.name_ref(name)
-        except NameError_ as exc:
+        except BrokenName as exc:
             finding = structure_finding(
                 sheet, "", "",
                 f"找不到“{sheet}”工作表（区域名称 {name} 已损坏：{exc}）：{lost}。"
