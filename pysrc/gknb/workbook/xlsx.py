@@ -250,14 +250,19 @@ class OpenpyxlBook:
         return True
 
     def write_results(self, results: Results) -> None:
-        from gknb.workbook.template import RESULT_HEADERS
+        from gknb.workbook.template import (
+            RESULT_HEADERS,
+            RESULT_WRAPPED,
+            result_row_height,
+        )
 
         self.ensure_sheet(RESULTS, [["校验结果"], list(RESULT_HEADERS)])
         ws = self.wb[RESULTS]
-        if ws.max_row >= RESULTS_FIRST.r1:
-            ws.delete_rows(RESULTS_FIRST.r1, ws.max_row)
-        self.write({(RESULTS, 1, 1): results.title})
         first = RESULTS_FIRST.r1
+        old_last = ws.max_row
+        if old_last >= first:
+            ws.delete_rows(first, old_last)
+        self.write({(RESULTS, 1, 1): results.title})
         self.write(
             {
                 (RESULTS, first + i, j): value
@@ -265,8 +270,15 @@ class OpenpyxlBook:
                 for j, value in enumerate(row, start=1)
             }
         )
-        for i, (link, level) in enumerate(zip(results.links, results.levels, strict=True)):
-            ws.cell(first + i, 10).alignment = Alignment(wrap_text=True, vertical="top")
+        top, wrap = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
+        for r in range(first, max(old_last, first + len(results.rows) - 1) + 1):
+            ws.row_dimensions[r].height = None  # rows move up, their old heights do not
+        for i, (row, link, level) in enumerate(
+            zip(results.rows, results.links, results.levels, strict=True)
+        ):
+            for col in range(1, len(RESULT_HEADERS) + 1):  # a tall row reads from its top
+                ws.cell(first + i, col).alignment = wrap if col in RESULT_WRAPPED else top
+            ws.row_dimensions[first + i].height = result_row_height(row)
             if level:
                 ws.cell(first + i, 2).fill = PatternFill("solid", fgColor=level)
             if link is not None:
