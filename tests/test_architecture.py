@@ -81,6 +81,28 @@ def test_no_import_points_to_a_higher_layer():
     assert upward == []
 
 
+RULE_ENTRY = ("gknb.service",)  # the one way in to the rule catalogue: check, list, compare
+
+
+def rules_importers(edges: dict[str, set[str]]) -> list[str]:
+    """Modules outside the rules that import them (findings, labels and summaries live in
+    the model and the formats; only the service runs or lists the rules)."""
+
+    def in_rules(name: str) -> bool:
+        return name == "gknb.rules" or name.startswith("gknb.rules.")
+
+    return sorted(
+        f"{a} imports {b}"
+        for a, targets in edges.items()
+        for b in targets
+        if in_rules(b) and not in_rules(a) and a not in RULE_ENTRY
+    )
+
+
+def test_only_the_service_imports_the_rules():
+    assert rules_importers(graph()) == []
+
+
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected components of more than one module (Tarjan)."""
     index: dict[str, int] = {}
@@ -124,3 +146,11 @@ def test_the_checks_find_what_they_guard_against():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert layer("gknb.rules.cells") < layer("gknb.service") < layer("gknb.cli")
     assert layer("gknb.word.export") > layer("gknb.word.style")
+    assert rules_importers(
+        {
+            "gknb.service": {"gknb.rules"},
+            "gknb.rules.cells": {"gknb.rules.common"},
+            "gknb.cli": {"gknb.model"},
+            "gknb.diff": {"gknb.rules.common"},
+        }
+    ) == ["gknb.diff imports gknb.rules.common"]

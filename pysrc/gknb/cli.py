@@ -36,7 +36,7 @@ def _expand(paths: Sequence[str]) -> list[Path]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from gknb import service
-    from gknb.rules import summary_line
+    from gknb.model import summary_line
 
     paths = _expand(args.files)
     if args.mark and len(paths) != 1:
@@ -86,7 +86,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_fill(args: argparse.Namespace) -> int:
     from gknb import service
-    from gknb.rules.common import col_label, fmt_num, row_label
+    from gknb.text import fmt_num
 
     path = Path(args.file)
     result = service.fill_file(path)
@@ -97,7 +97,7 @@ def cmd_fill(args: argparse.Namespace) -> int:
             where = result.report.locations[c.key]
             old = "空" if c.old in (None, "") else c.old
             out(
-                f"  {where}  {row_label(fmt, c.key)} / {col_label(fmt, c.key)}：{old} → {fmt_num(c.new)}"
+                f"  {where}  {fmt.row_label(c.key)} / {fmt.col_label(c.key)}：{old} → {fmt_num(c.new)}"
             )
     for c in blocked:
         bad = ", ".join(result.report.locations.get(k, "?") for k in c.blocked_by)
@@ -137,8 +137,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def _prior_lines(prior: Report, agency: str, year: int) -> list[str]:
     """What `new --prior` put into 上年数据, and a warning when it is not last year's own."""
     from gknb import service
-    from gknb.rules.common import fmt_num
-    from gknb.rules.crossyear import prior_mismatch
+    from gknb.model import prior_mismatch
+    from gknb.text import fmt_num
 
     figures = service.prior_from(prior)
     cols = {c.id: c.label for c in prior.format.block("T3").cols}
@@ -186,22 +186,22 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from gknb import diff, service
 
     a, b = service.load(Path(args.a)), service.load(Path(args.b))
-    result = diff.compare(a, b)
+    result = diff.compare(a, b, service.check)
     for line in diff.render(result, args.a, args.b):
         out(line)
     return EXIT_FINDINGS if result.changed_cells else EXIT_OK
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from gknb.rules import RULES
+    from gknb.service import rule_catalogue
 
     if args.markdown:
         out("| 规则 | 级别 | 名称 | 检查什么 | 提示示例 |")
         out("|---|---|---|---|---|")
-        for r in RULES:
+        for r in rule_catalogue():
             out(f"| {r.id} | {r.severity.zh} | {r.title} | {r.checks} | {r.example} |")
         return EXIT_OK
-    for r in RULES:
+    for r in rule_catalogue():
         out(f"{r.id:<4} {r.severity.zh}  {r.title}")
         out(f"      检查：{r.checks}")
         out(f"      示例：{r.example}")
@@ -211,7 +211,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from gknb import service
     from gknb.demo import MISTAKES, build_demo
-    from gknb.rules import summary_line
+    from gknb.model import summary_line
 
     folder = Path(args.dir)
     path = build_demo(folder)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gknb.formats import Key
 from gknb.model import Finding, Report
-from gknb.rules import check
-from gknb.rules.common import col_label, fmt_num, row_label, table_title
+from gknb.text import fmt_num
 
 
 @dataclass
@@ -40,7 +40,8 @@ def _same(a: Report, b: Report, key: Key) -> bool:
     return str(ca.raw or "").strip() == str(cb.raw or "").strip()
 
 
-def compare(a: Report, b: Report) -> DiffResult:
+def compare(a: Report, b: Report, check: Callable[[Report], list[Finding]]) -> DiffResult:
+    """The cells that differ, and the findings (given by `check`) that appeared or went."""
     result = DiffResult()
     if a.version != b.version:
         result.format_change = (a.version, b.version)
@@ -49,7 +50,7 @@ def compare(a: Report, b: Report) -> DiffResult:
         if _same(a, b, key):
             continue
         fmt = b.format if key in keys_b else a.format  # across formats: the one that has the cell
-        where = f"{table_title(fmt, key[0])} {row_label(fmt, key)} / {col_label(fmt, key)}"
+        where = f"{fmt.table_title(key[0])} {fmt.row_label(key)} / {fmt.col_label(key)}"
         ca, cb = a.cells.get(key), b.cells.get(key)
         result.changed_cells.append(
             Change(key, where, None if ca is None else ca.raw, None if cb is None else cb.raw)

@@ -75,10 +75,10 @@ def first_cell(findings: list[Finding]) -> str | None:
 
 
 def cmd_check(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
-    from gknb import rules
+    from gknb import service
     from gknb.workbook.marks import summary
 
-    findings = rules.check(_read(book))
+    findings = service.check(_read(book))
     with book.frozen():
         ops.mark(book, findings)
     target = first_cell(findings)
@@ -108,7 +108,7 @@ def cmd_clear(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
 
 
 def cmd_export(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
-    from gknb.rules import summary_line
+    from gknb.model import summary_line
     from gknb.word.export import ErrorsRemain, export_workbook
 
     path = local_path(book.source)  # also an https:// name xlwings could not map itself

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from gknb.formats import FORMATS, Format, Key
+from gknb.text import fold
 
 
 class Severity(StrEnum):
@@ -81,6 +83,61 @@ class Finding:
         }
 
 
+STRUCTURE = "R13"
+READING = "READ"
+
+
+def structure_finding(table: str, row: str, column: str, message: str, **kw: Any) -> Finding:
+    """R13: the report does not have the structure of its format (a table, row, column or part
+    missing or extra, or the format does not fit the year)."""
+    return Finding(
+        rule=STRUCTURE,
+        severity=Severity.ERROR,
+        table=table,
+        row=row,
+        column=column,
+        cell=kw.get("cell"),
+        expected=kw.get("expected"),
+        found=kw.get("found"),
+        message=message,
+    )
+
+
+def reading_finding(table: str, row: str, column: str, message: str, **kw: Any) -> Finding:
+    """READ: a part of a published report that could not be read (not a fault of the report)."""
+    return Finding(
+        rule=READING,
+        severity=Severity.UNREAD,
+        table=table,
+        row=row,
+        column=column,
+        cell=None,
+        expected=kw.get("expected"),
+        found=kw.get("found"),
+        message=message,
+    )
+
+
+def counts(findings: Iterable[Finding]) -> dict[Severity, int]:
+    """Open findings by severity (settled ones are not counted)."""
+    result = {s: 0 for s in Severity}
+    for f in findings:
+        if not f.settled:
+            result[f.severity] += 1
+    return result
+
+
+def summary_line(findings: Iterable[Finding]) -> str:
+    """错误 1 处，警告 0 处，提示 0 处 (and the unread and settled ones, when there are any)."""
+    findings = list(findings)
+    c = counts(findings)
+    line = f"错误 {c[Severity.ERROR]} 处，警告 {c[Severity.WARNING]} 处，提示 {c[Severity.HINT]} 处"
+    if c[Severity.UNREAD]:
+        line += f"；另有 {c[Severity.UNREAD]} 处无法读取，需人工核对（不计为错误）"
+    settled = sum(1 for f in findings if f.settled)
+    return line + (f"，已核实 {settled} 处" if settled else "")
+
+
 @dataclass
 class Prior:
     """Last year's figures used by the cross-year rules R6–R8."""
@@ -93,6 +150,24 @@ class Prior:
 
     def is_empty(self) -> bool:
         return not any(v is not None for v in (*self.carry_out.values(), *self.in_force.values()))
+
+
+def prior_mismatch(report: Report, prior: Prior) -> str | None:
+    """Why last year's figures cannot be this report's (another agency, not the year before),
+    or None when they fit (or there is too little to tell)."""
+    same = fold(prior.agency) == fold(report.agency) if prior.agency and report.agency else True
+    if report.year is not None and prior.year is not None and prior.year != report.year - 1:
+        whose = "" if same else f"{prior.agency}的"
+        return (
+            f"上年数据来自{whose}{prior.year}年度报告，本报告是{report.year}年度："
+            f"跨年度校验应使用{report.year - 1}年度的报告"
+        )
+    if not same:
+        return (
+            f"上年数据来自{prior.agency}的报告，本报告是{report.agency}的："
+            f"跨年度校验应使用本机关的报告"
+        )
+    return None
 
 
 @dataclass
@@ -120,3 +195,14 @@ class Report:
 
     def values(self) -> dict[Key, int | float | None]:
         return {k: c.value for k, c in self.cells.items()}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What the roll-up rule R14 needs of a reviewed file."""
+
+    index: int
+    display: str
+    agency: str
+    version: str
+    values: Sequence[int | float | None] | None  # None: the file could not be read

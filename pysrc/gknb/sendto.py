@@ -87,7 +87,7 @@ def _refuse_if_open(path: Path, verb: str) -> None:
 
 def _check(path: Path) -> Outcome:
     from gknb import service
-    from gknb.rules import summary_line
+    from gknb.model import summary_line
 
     if service.is_workbook(path):
         _refuse_if_open(path, "check")
@@ -133,7 +133,7 @@ def _fill(path: Path) -> Outcome:
 
 
 def _export(path: Path, force: bool, ask: Callable[[str], bool] | None) -> Outcome:
-    from gknb.rules import summary_line
+    from gknb.model import summary_line
     from gknb.word.export import ErrorsRemain, export_workbook
 
     _refuse_if_open(path, "export")

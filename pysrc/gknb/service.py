@@ -6,14 +6,15 @@ The CLI and the Excel add-in are thin layers over these functions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gknb import rules
 from gknb.errors import GknbError
 from gknb.formats.base import T3_CARRY_OUT
-from gknb.model import Finding, Prior, Report, Severity
+from gknb.model import Finding, Prior, Report, Severity, Unit
 from gknb.sources import (
     WORKBOOK_SUFFIXES,
     is_workbook,
@@ -50,7 +51,20 @@ def load(path: Path, prior: Path | None = None) -> Report:
 
 
 def check(report: Report) -> list[Finding]:
+    """Every finding of the rule catalogue for one report (the one way in to the rules)."""
     return rules.check(report)
+
+
+def rule_catalogue() -> tuple[rules.Rule, ...]:
+    """The rules in catalogue order (for `gknb rules` and the review's 规则说明 sheet)."""
+    return rules.RULES
+
+
+def rollup_findings(parent: Unit, units: Sequence[Unit]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The catalogue's comparing rule (R14) for a consolidated report and its units."""
+    compare = rules.RULE_BY_ID["R14"].compare
+    assert compare is not None, "R14 compares reports"
+    return compare(parent, units)
 
 
 @dataclass
@@ -132,7 +146,7 @@ def accept(path: Path, specs: list[str]) -> list[Finding]:
     report = read_workbook(path)
     ops.require_template(report, "标记“已核实”")
     book = OpenpyxlBook(path)
-    findings = ops.accept(book, report, specs)
+    findings = ops.accept(book, report, specs, check)
     book.save()
     return findings
 

@@ -79,3 +79,10 @@ def put(cell: Any, value: object) -> None:
     cell.data_type = "s"
     if formula_like(text):
         cell.quotePrefix = True
+
+
+def fmt_num(value: Any) -> str:
+    """A number as messages show it: 12, 3.5, never 3.5000000000000004 or 1e+16 for an int."""
+    if isinstance(value, float):
+        return f"{value:.15g}" if abs(value) < 1e15 else str(value)
+    return str(value)

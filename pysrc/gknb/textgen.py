@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from gknb.formats import Key
 from gknb.model import Report
-from gknb.rules.common import fmt_num
+from gknb.text import fmt_num
 
 ORG = ("commercial", "research", "public_interest", "legal_service", "other")
 ORG_LABELS = {

@@ -26,7 +26,6 @@ from gknb.formats import FORMATS, TABLE_TITLES, Key
 from gknb.model import Report, Severity
 from gknb.reader import read_report, read_text
 from gknb.rules import check
-from gknb.rules.common import col_label, row_label
 from gknb.synth import consistent_values, report_from_values
 from gknb.totals import compute_totals
 from gknb.values import parse_value
@@ -117,7 +116,7 @@ def render(report: Report, layout: str, rng: random.Random) -> Report:
 
 def _where(report: Report, key: Key) -> tuple[str, str, str]:
     fmt = report.format
-    return TABLE_TITLES[fmt.block(key[0]).table], row_label(fmt, key), col_label(fmt, key)
+    return TABLE_TITLES[fmt.block(key[0]).table], fmt.row_label(key), fmt.col_label(key)
 
 
 def _unread_rows(got: Report) -> tuple[set[str], set[str]]:

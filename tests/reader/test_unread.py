@@ -11,11 +11,11 @@ import reader_layouts as L
 from openpyxl import load_workbook
 
 from gknb import cli
-from gknb.model import Severity
+from gknb.model import Severity, summary_line
 from gknb.reader import read_report, read_text, sniff
 from gknb.review.batch import review
 from gknb.review.summary import STATUS_CHECK
-from gknb.rules import RULE_BY_ID, check, summary_line
+from gknb.rules import RULE_BY_ID, check
 from gknb.synth import consistent_report
 
 

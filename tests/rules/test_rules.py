@@ -5,8 +5,8 @@ from dataclasses import replace
 import pytest
 
 from gknb.formats import F2021, FORMATS
-from gknb.model import Prior, Severity
-from gknb.rules import RULES, applies, check, summary_line
+from gknb.model import Prior, Severity, summary_line
+from gknb.rules import RULES, applies, check
 from gknb.synth import consistent_report
 from gknb.values import parse_value
 

@@ -178,7 +178,7 @@ class LiveSide:
         return (result.written, result.kept)
 
     def accept(self, spec: str) -> object:
-        ops.accept(self.book, read_book(self.book, self.book.source), [spec])
+        ops.accept(self.book, read_book(self.book, self.book.source), [spec], service.check)
         return None
 
     def edit(self, cell: tuple[str, int, int], value: object) -> None:

@@ -210,7 +210,7 @@ def test_settled_warning_holds_until_its_cell_changes(make_book):
     result = service.check_file(path)
     settled = [f for f in result.findings if f.settled]
     assert [(f.rule, f.settled) for f in settled] == [("R5a", "本年确无行政许可决定")]
-    from gknb.rules import summary_line
+    from gknb.model import summary_line
 
     assert summary_line(result.findings).endswith("已核实 1 处")
     wb = load_workbook(path)

@@ -150,6 +150,33 @@ class Format:
         """Table 四's cell for a part (rv/ld/la) and a result (uphold … pending, or total)."""
         return ("T4", "all", f"{part}_{result}")
 
+    def table_title(self, block_id: str) -> str:
+        """The title of the table a block belongs to: 三、收到和处理政府信息公开申请情况."""
+        return TABLE_TITLES[self.block(block_id).table]
+
+    def row_label(self, key: Key) -> str:
+        """A cell's row as findings name it: the block title or row group, then the row."""
+        block = self.block(key[0])
+        row = block.row(key[1])
+        if block.title:
+            return f"{block.title} {row.label}"
+        if row.group:
+            return f"{row.group} {row.label}"
+        return row.label
+
+    def col_label(self, key: Key) -> str:
+        """A cell's column as findings name it: 行政诉讼·未经复议直接起诉·结果维持."""
+        col = self.block(key[0]).col(key[2])
+        parts = [p for p in (col.section, col.group) if p]
+        if parts and parts[-1] == col.label:
+            parts.pop()
+        return "·".join([*dict.fromkeys(parts), col.label])
+
+    def where(self, key: Key) -> str:
+        """Human name of a cell: 「（七）总计」行「自然人」列."""
+        row, col = self.row_label(key), self.col_label(key)
+        return f"「{row}」行「{col}」列" if row else f"「{col}」"
+
     def block(self, block_id: str) -> Block:
         for b in self.blocks:
             if b.id == block_id:

@@ -23,7 +23,7 @@ from itertools import product
 
 from gknb.errors import GknbError
 from gknb.formats import F2019, F2021, FORMATS, TABLE_TITLES, Format, format_for_year
-from gknb.model import Cell, Finding, Report, ReportKind
+from gknb.model import Cell, Finding, Report, ReportKind, reading_finding, structure_finding
 from gknb.reader import sections
 from gknb.reader.ir import Row
 from gknb.reader.split import MAX_FOUND, Check, sums_to_last
@@ -40,8 +40,6 @@ from gknb.reader.tables import (
     unordered,
 )
 from gknb.reader.tokens import Kind, Tok, tokenize
-from gknb.rules.common import row_label as row_label_of
-from gknb.rules.structure import reading_finding, structure_finding
 from gknb.text import fold
 from gknb.values import parse_value
 
@@ -276,7 +274,7 @@ class Parser:
         if read is None:
             read = self._read(version, cand, slot, width, check, drop)
         first = next(iter(block.cols))
-        row_label = row_label_of(fmt, (block.id, slot.row, first.id)) if slot.label else ""
+        row_label = fmt.row_label((block.id, slot.row, first.id)) if slot.label else ""
         if read.raws is None:
             result.findings.append(self._unreadable(table, row_label, read, width))
             return

@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 
 from gknb.formats import SECTION_TITLES
-from gknb.model import Finding
+from gknb.model import Finding, structure_finding
 from gknb.reader.tokens import Kind, Tok, squash
-from gknb.rules.structure import structure_finding
 from gknb.text import fold
 
 NUMERALS = "一二三四五六七八九十"

@@ -25,7 +25,7 @@ from typing import IO, Any, TextIO
 
 from gknb.errors import GknbError
 from gknb.files import same_file
-from gknb.model import ReportKind
+from gknb.model import ReportKind, Unit
 from gknb.review.agencies import Pairable, agency_key, duplicates, pair_years
 from gknb.review.progress import Progress
 from gknb.review.rollup import Link, read_plan, resolve
@@ -38,8 +38,7 @@ from gknb.review.summary import (
     iter_lines,
     write_summary,
 )
-from gknb.rules.rollup import Unit
-from gknb.rules.rollup import findings as rollup_findings
+from gknb.service import rollup_findings
 from gknb.sources import collect
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2

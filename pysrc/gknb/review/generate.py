@@ -108,7 +108,7 @@ def follow_on(fmt: Format, earlier: Mapping[Key, Any], rng: random.Random) -> di
 
 
 def _expect(fmt: Format, kind: str, rule: str, severity: str, key: Key) -> Expect:
-    from gknb.rules.common import col_label, row_label
+    col_label, row_label = Format.col_label, Format.row_label
     from gknb.workbook.contract import template_locations
 
     cell = template_locations(fmt)[key] if kind == "workbook" else None

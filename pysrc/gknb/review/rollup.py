@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gknb.errors import GknbError
+from gknb.model import Unit
 from gknb.review.agencies import agency_key
-from gknb.rules.rollup import Unit
 from gknb.text import fold
 
 

@@ -105,8 +105,7 @@ def check_one(task: Task) -> FileResult:
 
 def _check_one(task: Task) -> FileResult:
     from gknb import service
-    from gknb.model import Prior
-    from gknb.rules import counts
+    from gknb.model import Prior, counts
 
     path = Path(task.path)
     if is_summary(path):  # a summary an earlier review wrote: not a report
@@ -252,7 +251,6 @@ def _work(chunk: list[Task]) -> tuple[list[FileResult], int]:
 
 def _warm() -> None:
     """Import what checking a workbook needs (about 0.3 s, mostly openpyxl)."""
-    import gknb.rules
     import gknb.service
     import gknb.workbook.calamine
     import gknb.workbook.reader

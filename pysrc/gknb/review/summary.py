@@ -168,9 +168,9 @@ def overview_row(e: Entry) -> list[Any]:
 
 
 def rule_rows() -> list[list[str]]:
-    from gknb.rules import RULES
+    from gknb.service import rule_catalogue
 
-    return [[r.id, r.severity.zh, r.title, r.checks, r.example] for r in RULES]
+    return [[r.id, r.severity.zh, r.title, r.checks, r.example] for r in rule_catalogue()]
 
 
 def _plain(value: Any) -> Any:

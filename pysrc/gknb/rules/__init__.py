@@ -13,9 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from gknb.formats import Format
-from gknb.model import Finding, Report, Severity
+from gknb.model import READING, Finding, Report, Severity
 from gknb.rules import arithmetic, cells, crossyear, narrative, rollup, structure, table2
-from gknb.rules.structure import READING
 
 E, W, H, U = Severity.ERROR, Severity.WARNING, Severity.HINT, Severity.UNREAD
 
@@ -136,22 +135,3 @@ def _settle(report: Report, f: Finding) -> Finding:
     fp = fingerprint(report, f)
     reason = report.settlements.get(fp) if f.severity is not Severity.ERROR else None
     return replace(f, fingerprint=fp, settled=reason)
-
-
-def counts(findings: Iterable[Finding]) -> dict[Severity, int]:
-    """Open findings by severity (settled ones are not counted)."""
-    result = {s: 0 for s in Severity}
-    for f in findings:
-        if not f.settled:
-            result[f.severity] += 1
-    return result
-
-
-def summary_line(findings: Iterable[Finding]) -> str:
-    findings = list(findings)
-    c = counts(findings)
-    line = f"错误 {c[E]} 处，警告 {c[W]} 处，提示 {c[H]} 处"
-    if c[U]:
-        line += f"；另有 {c[U]} 处无法读取，需人工核对（不计为错误）"
-    settled = sum(1 for f in findings if f.settled)
-    return line + (f"，已核实 {settled} 处" if settled else "")

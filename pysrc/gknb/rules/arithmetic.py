@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 
 from gknb.formats import Equation, Key
 from gknb.model import Finding, Report, Severity
-from gknb.rules.common import cell_finding, col_label, fmt_num, row_label, where
+from gknb.rules.common import cell_finding
+from gknb.text import fmt_num
 from gknb.totals import blank_totals, total_addends
 
 _EPS = 1e-9
@@ -160,7 +161,7 @@ def _message(
     fmt = report.format
     t = eq.target
     if eq.rule == "R1":
-        col = col_label(fmt, t)
+        col = fmt.col_label(t)
         return (
             f"「{col}」列不平衡：第一项加第二项之和为 {fmt_num(_number(rhs))}，"
             f"第三项（七）总计加第四项之和为 {fmt_num(_number(lhs))}，两者应相等。"
@@ -169,16 +170,16 @@ def _message(
         )
     if eq.rule == "R2":
         return (
-            f"{where(fmt, t)}应等于（一）至（六）各项办理结果之和 {fmt_num(_number(expected))}，"
+            f"{fmt.where(t)}应等于（一）至（六）各项办理结果之和 {fmt_num(_number(expected))}，"
             f"现为 {fmt_num(found)}。请核对各办理结果，或点击“填充合计”重新计算。"
         )
     if eq.rule == "R3":
         return (
-            f"「{row_label(fmt, t)}」行的总计应等于自然人和五类法人或其他组织之和 "
+            f"「{fmt.row_label(t)}」行的总计应等于自然人和五类法人或其他组织之和 "
             f"{fmt_num(_number(expected))}，现为 {fmt_num(found)}。请核对本行，或点击“填充合计”重新计算。"
         )
     return (
-        f"{where(fmt, t)}应等于结果维持、结果纠正、其他结果、尚未审结之和 {fmt_num(_number(expected))}，"
+        f"{fmt.where(t)}应等于结果维持、结果纠正、其他结果、尚未审结之和 {fmt_num(_number(expected))}，"
         f"现为 {fmt_num(found)}。请核对，或点击“填充合计”重新计算。"
     )
 
@@ -191,14 +192,14 @@ def _disagreement(report: Report, link: _Link) -> str:
     by = f"{'多' if link.residual > 0 else '少'} {fmt_num(_number(abs(link.residual)))}"
     if link.eq.rule == "R1":
         return (
-            f"「{col_label(fmt, t)}」列第三项（七）总计加第四项之和（{lhs}）"
+            f"「{fmt.col_label(t)}」列第三项（七）总计加第四项之和（{lhs}）"
             f"比第一项加第二项之和（{rhs}）{by}"
         )
     if link.eq.rule == "R2":
-        return f"「{col_label(fmt, t)}」列的（七）总计（{lhs}）比各项办理结果之和（{rhs}）{by}"
+        return f"「{fmt.col_label(t)}」列的（七）总计（{lhs}）比各项办理结果之和（{rhs}）{by}"
     if link.eq.rule == "R3":
-        return f"「{row_label(fmt, t)}」行的总计（{lhs}）比各列之和（{rhs}）{by}"
-    return f"{where(fmt, t)}（{lhs}）比各项之和（{rhs}）{by}"
+        return f"「{fmt.row_label(t)}」行的总计（{lhs}）比各列之和（{rhs}）{by}"
+    return f"{fmt.where(t)}（{lhs}）比各项之和（{rhs}）{by}"
 
 
 def suspect_rule(equations: list[Equation], key: Key) -> str:
@@ -217,7 +218,7 @@ def _suspect_finding(report: Report, key: Key, mine: list[_Link]) -> Finding:
     rule = suspect_rule([m.eq for m in mine], key)
     said = "；".join(_disagreement(report, m) for m in mine)
     message = (
-        f"疑似本格填错：{where(report.format, key)}现为 {fmt_num(value)}。{said}，"
+        f"疑似本格填错：{report.format.where(key)}现为 {fmt_num(value)}。{said}，"
         f"只有本格同时在这 {len(mine)} 处算式中。若其他格无误，本格应为 {fmt_num(expected)}。"
         f"请核对本格；若本格无误，再核对相关合计。"
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gknb.formats import Kind
-from gknb.model import Finding, Issue, Report, Severity
-from gknb.rules.common import cell_finding, fmt_num, where
-from gknb.rules.structure import structure_finding
+from gknb.model import Finding, Issue, Report, Severity, structure_finding
+from gknb.rules.common import cell_finding
+from gknb.text import fmt_num
 from gknb.totals import blank_totals
 
 _WANT = {
@@ -46,7 +46,7 @@ def check(report: Report) -> Iterator[Finding]:
             expected="合计",
             found="空",
             message=(
-                f"{len(blank)} 个合计格（灰色格，如{where(fmt, first)}）还是空的："
+                f"{len(blank)} 个合计格（灰色格，如{fmt.where(first)}）还是空的："
                 f"请先点“填充合计”（命令行：gknb fill 工作簿），再校验。"
                 f"本次校验按各项之和计算这些合计，其他数字照常核对。"
             ),

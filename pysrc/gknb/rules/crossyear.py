@@ -5,27 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gknb.formats.base import T3_CARRY_IN
-from gknb.model import Finding, Prior, Report, Severity
-from gknb.rules.common import cell_finding, col_label, fmt_num
-from gknb.text import fold
-
-
-def prior_mismatch(report: Report, prior: Prior) -> str | None:
-    """Why last year's figures cannot be this report's (another agency, not the year before),
-    or None when they fit (or there is too little to tell)."""
-    same = fold(prior.agency) == fold(report.agency) if prior.agency and report.agency else True
-    if report.year is not None and prior.year is not None and prior.year != report.year - 1:
-        whose = "" if same else f"{prior.agency}的"
-        return (
-            f"上年数据来自{whose}{prior.year}年度报告，本报告是{report.year}年度："
-            f"跨年度校验应使用{report.year - 1}年度的报告"
-        )
-    if not same:
-        return (
-            f"上年数据来自{prior.agency}的报告，本报告是{report.agency}的："
-            f"跨年度校验应使用本机关的报告"
-        )
-    return None
+from gknb.model import Finding, Prior, Report, Severity, prior_mismatch
+from gknb.rules.common import cell_finding
+from gknb.text import fmt_num
 
 
 def _last(prior: Prior) -> str:
@@ -68,7 +50,7 @@ def check_r6(report: Report) -> Iterator[Finding]:
             expected=before,
             found=now,
             message=(
-                f"「{col_label(fmt, key)}」列上年结转 {fmt_num(now)} 件，"
+                f"「{fmt.col_label(key)}」列上年结转 {fmt_num(now)} 件，"
                 f"与{last}报告“结转下年度继续办理”{fmt_num(before)} 件不一致。"
                 f"请核对；如有更正，请在说明中写明原因。"
             ),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from gknb.formats import Key
 from gknb.model import Finding, Report, Severity
-from gknb.rules.common import fmt_num
+from gknb.text import fmt_num
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from gknb.formats import FORMATS, Key
-from gknb.model import Severity
-from gknb.rules.common import col_label, fmt_num, row_label, table_title
+from gknb.model import Severity, Unit
+from gknb.text import fmt_num
 
 ROLLUP_KEYS: tuple[Key, ...] = (
     *(("T3", "new", c.id) for c in FORMATS["2021"].block("T3").cols),
@@ -17,17 +16,6 @@ ROLLUP_KEYS: tuple[Key, ...] = (
     ("T4", "all", "ld_total"),
     ("T4", "all", "la_total"),
 )
-
-
-@dataclass(frozen=True)
-class Unit:
-    """What the roll-up needs of a reviewed file."""
-
-    index: int
-    display: str
-    agency: str
-    version: str
-    values: Sequence[int | float | None] | None  # None: the file could not be read
 
 
 def _value(report: Unit, key: Key) -> int | float | None:
@@ -55,17 +43,17 @@ def findings(parent: Unit, units: Sequence[Unit]) -> tuple[list[dict[str, Any]],
             continue
         listing = "、".join(f"{u.display} {fmt_num(v)}" for u, v in parts)
         where = (
-            f"{row_label(fmt, key)}「{col_label(fmt, key)}」"
+            f"{fmt.row_label(key)}「{fmt.col_label(key)}」"
             if key[0] == "T3"
-            else f"「{col_label(fmt, key)}」"
+            else f"「{fmt.col_label(key)}」"
         )
         result.append(
             {
                 "rule": "R14",
                 "severity": Severity.WARNING.value,
-                "table": table_title(fmt, key[0]),
-                "row": row_label(fmt, key),
-                "column": col_label(fmt, key),
+                "table": fmt.table_title(key[0]),
+                "row": fmt.row_label(key),
+                "column": fmt.col_label(key),
                 "cell": None,
                 "expected": f"≥ {fmt_num(total)}",
                 "found": own,

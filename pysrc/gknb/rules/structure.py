@@ -10,39 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gknb.formats import FORMATS, format_for_year
-from gknb.model import Finding, Report, Severity
-
-
-def structure_finding(table: str, row: str, column: str, message: str, **kw) -> Finding:
-    return Finding(
-        rule="R13",
-        severity=Severity.ERROR,
-        table=table,
-        row=row,
-        column=column,
-        cell=kw.get("cell"),
-        expected=kw.get("expected"),
-        found=kw.get("found"),
-        message=message,
-    )
-
-
-READING = "READ"
-
-
-def reading_finding(table: str, row: str, column: str, message: str, **kw) -> Finding:
-    """A part of a published report that could not be read (not a fault of the report)."""
-    return Finding(
-        rule=READING,
-        severity=Severity.UNREAD,
-        table=table,
-        row=row,
-        column=column,
-        cell=None,
-        expected=kw.get("expected"),
-        found=kw.get("found"),
-        message=message,
-    )
+from gknb.model import READING, Finding, Report, structure_finding
 
 
 def check_reading(report: Report) -> Iterator[Finding]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gknb.model import Finding, Report, Severity
-from gknb.rules.common import cell_finding, fmt_num
+from gknb.rules.common import cell_finding
+from gknb.text import fmt_num
 
 FEE_LIMIT = 10000  # 万元: a fee this large was almost certainly typed in 元
 

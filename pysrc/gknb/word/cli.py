@@ -63,7 +63,7 @@ def _style(args: argparse.Namespace, workbook: Path) -> Any:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from gknb.console import err, out, print_findings
-    from gknb.rules import summary_line
+    from gknb.model import summary_line
     from gknb.word.export import ErrorsRemain, export_workbook
 
     path = Path(args.file)

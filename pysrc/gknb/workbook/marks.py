@@ -106,6 +106,6 @@ def _plain(value: object) -> object:
 
 
 def summary(findings: list[Finding]) -> str:
-    from gknb.rules import summary_line
+    from gknb.model import summary_line
 
     return f"校验完成：{summary_line(findings)}"

@@ -6,7 +6,7 @@ The command line (a file through `xlsx.OpenpyxlBook`) and the ribbon (a live boo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,7 +104,7 @@ def results(findings: list[Finding], summary: str, sheets: Iterable[str]) -> Res
 def mark(book: Book, findings: list[Finding]) -> int:
     """校验's marks: clear earlier ones, paint and annotate every open finding's cell, remember
     each painted cell's original fill in `_gknb`, rewrite 校验结果. Returns the cells marked."""
-    from gknb.rules import summary_line
+    from gknb.model import summary_line
 
     clear(book)
     book.ensure_sheet(MARKS, [list(REGISTRY_HEADERS)], hidden=True)
@@ -129,12 +129,13 @@ def mark(book: Book, findings: list[Finding]) -> int:
     return len(marks)
 
 
-def accept(book: Book, report: Report, specs: list[str]) -> list[Finding]:
+def accept(
+    book: Book, report: Report, specs: list[str], check: Callable[[Report], list[Finding]]
+) -> list[Finding]:
     """已核实: settle warnings and hints given as "R5a@三、依申请公开!D8=理由", then mark the
-    book again (the reason goes into 校验结果's 核实 column). Returns the new findings."""
-    from gknb import rules
-
-    findings = rules.check(report)
+    book again (the reason goes into 校验结果's 核实 column). `check` gives a report's
+    findings (the service's). Returns the new findings."""
+    findings = check(report)
     for spec in specs:
         target, sep, reason = spec.partition("=")
         rule, at, cell = target.partition("@")
@@ -149,7 +150,7 @@ def accept(book: Book, report: Report, specs: list[str]) -> list[Finding]:
             if f.severity is Severity.ERROR:
                 raise GknbError(f"{cell} 的 {rule} 是错误，错误不能标记为已核实，请改正。")
             report.settlements[f.fingerprint] = reason.strip()
-    findings = rules.check(report)
+    findings = check(report)
     mark(book, findings)
     return findings
 

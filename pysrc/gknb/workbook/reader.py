@@ -12,8 +12,7 @@ from typing import Any, Protocol
 
 from gknb.formats import FORMATS, TABLE_TITLES, Format, format_for_year
 from gknb.layout import TABLES, grid
-from gknb.model import Cell, Finding, Prior, Report, ReportKind
-from gknb.rules.structure import structure_finding
+from gknb.model import Cell, Finding, Prior, Report, ReportKind, structure_finding
 from gknb.text import fold
 from gknb.values import parse_value
 from gknb.workbook.contract import (
