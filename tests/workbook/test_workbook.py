@@ -168,7 +168,7 @@ def test_deleted_sheet_gives_r13(make_book):
     [
         (b"", "空文件"),
         (b"this is not excel", "不是 Excel 工作簿"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版 .xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "打开密码"),
         ("word", "Word 文件"),
         ("corrupt", "损坏"),
     ],
