@@ -23,10 +23,11 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from gknb.errors import GknbError
-from gknb.files import guard_output, same_file, write_atomic
+from gknb.files import guard_output, render, same_file, write_atomic
 from gknb.text import cell_text, put
 from gknb.workbook.book import Cell, ColorSpec, Fill, Results
 from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
+from gknb.workbook.package import lost_objects
 from gknb.workbook.reader import NameError_, checked_ref
 from gknb.workbook.sniff import sniff as _sniff
 
@@ -290,10 +291,23 @@ class OpenpyxlBook:
                 cell.font = Font(color="0563C1", underline="single")
 
     def save(self) -> None:
-        """Save to `out`; when that is the workbook itself, keep a backup (self.backup)."""
+        """Save to `out`; when that is the workbook itself, keep a backup (self.backup).
+
+        A workbook is not rewritten in place when the rewrite would drop something the clerk
+        put in it that the file writer cannot carry over (text boxes, shapes, form controls:
+        `package.lost_objects`); a copy is written without them, the workbook stays whole."""
         guard_output(self.out, in_place=True)  # open in Excel, or read-only: not written
         in_place = self.out.exists() and same_file(self.out, self.path)
-        self.backup = save_atomic(self.wb, self.out, backup=in_place)
+        data = render(self.wb.save)
+        if in_place:
+            lost = lost_objects(self.path, data)
+            if lost:
+                raise GknbError(
+                    f"{self.path.name} 中有{'、'.join(lost)}，直接改写文件会丢失它们，文件未改动。"
+                    f"请在 Excel 中打开，用“年报助手”选项卡的按钮操作（在 Excel 中修改不会丢失），"
+                    f"或先把它们移到别的文件再试。"
+                )
+        self.backup = write_atomic(self.out, data, backup=in_place)
 
 
 # ---- files ---------------------------------------------------------------------------------
