@@ -5,7 +5,8 @@ Seeds are built here (workbooks of both formats from the template, a published r
 HTML and Word); each case mutates one seed (byte flips, truncations, zip headers that lie, XML
 mutations, control characters, huge sheets, deeply nested HTML, long digit runs) or a fault
 around it (lock file, read-only file, SIGKILL mid-write, disk full), runs one command on it, and
-records the outcome. A case fails when the process prints a traceback, exits 3 (or by a signal
+records the outcome. A case fails when the process prints a traceback (or any stderr line that
+is not one of our Chinese lines, such as a library's warning), exits 3 (or by a signal
 it did not get from us), uses more than `HANG_SECONDS` of CPU (or is still running at three times
 that on the wall clock), or takes more than `MEMORY_MB`.
 
@@ -279,6 +280,7 @@ class CaseRun:
         return bool(self.problems)
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 TRACEBACK = re.compile(
     r"Traceback \(most recent call last\)|Exception ignored in|^\w+Error: ", re.M
 )
@@ -333,6 +335,8 @@ def run_gknb(
         result.problems.append(f"hang {max(cpu, seconds):.1f}s")
     if TRACEBACK.search(result.stderr):
         result.problems.append("traceback")
+    elif any(line.strip() and not _CJK.search(line) for line in result.stderr.splitlines()):
+        result.problems.append("library text")  # every line the user sees is ours, in Chinese
     if proc.returncode == 3:
         result.problems.append("exit 3")
     elif proc.returncode < 0 or proc.returncode not in (0, 1, 2):

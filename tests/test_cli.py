@@ -345,3 +345,20 @@ def test_truncated_package_relationships_on_save(make_book, tmp_path, capsys, co
                 assert zf.testzip() is None
             assert main(["check", str(written)]) in (0, 1)
             capsys.readouterr()
+
+
+def test_check_of_a_folder_skips_a_readme_and_names_it(make_book, tmp_path, capsys):
+    """In a folder a file with none of a report's marks is skipped with one line (exit as
+    for the reports); given by name it is that file's error (exit 2)."""
+    folder = tmp_path / "报告"
+    folder.mkdir()
+    make_book("2021", name="报告/甲.xlsx")
+    readme = folder / "README.md"
+    readme.write_text("# Reports\n\nSent by the offices.\n", encoding="utf-8")
+    assert main(["check", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.strip() == f"{readme}：不是年报，已跳过。"
+    assert "甲.xlsx ==" in captured.out
+    assert main(["check", str(readme)]) == 2
+    line = _one_chinese_line(capsys.readouterr().err)
+    assert line.startswith("README.md：不是政府信息公开工作年度报告")

@@ -52,8 +52,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         service.accept(paths[0], args.accept)
         out(f"已记录核实理由：{paths[0]}")
     status = EXIT_OK
+    named = {Path(f) for f in args.files}
     for path in paths:
         result = service.check_file(path, prior)
+        if result.not_report and path not in named:  # a README or note in a folder
+            err(f"{path}：不是年报，已跳过。")
+            continue
         if result.error is not None or result.report is None:
             error = result.error or ""
             err(error if error.startswith(path.name) else f"{path}：{error}")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from gknb import ole
-from gknb.errors import GknbError
+from gknb.errors import GknbError, NotAReport
 from gknb.files import is_backup
 from gknb.model import Report
 from gknb.reader import SUFFIXES as PUBLISHED_SUFFIXES
@@ -127,9 +127,17 @@ def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
     # labels in prose and lists, not the tables; its 正文 holds the texts in fixed cells
     template = {README, BODY, RESULTS} <= set(wb.sheetnames)
     skip = (README, RESULTS, PRIOR, MARKS) + ((BODY,) if template else ())
+    from gknb.reader import raise_if_not_a_report
+
+    rows = workbook_rows(wb, skip)
     try:
-        report = parse_rows(workbook_rows(wb, skip), path.name)
+        report = parse_rows(rows, path.name)
     except GknbError as exc:
+        try:
+            raise_if_not_a_report("".join(c for r in rows for c in r.cells), path.name)
+        except NotAReport as no:
+            said = str(no).removeprefix(f"{path.name}：")
+            raise NotAReport(f"{path.name} 不是用年报助手模板建立的工作簿，也{said}") from None
         raise GknbError(
             f"{path.name} 不是用年报助手模板建立的工作簿，按表格标签读取也失败了：{exc}"
         ) from None

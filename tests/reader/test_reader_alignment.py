@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import reader_layouts as L
 
-from gknb.errors import GknbError
+from gknb.errors import GknbError, NotAReport
 from gknb.formats import FORMATS
 from gknb.model import Issue, Report
 from gknb.reader import read_report, read_text
@@ -428,6 +428,31 @@ def test_not_a_report(tmp_path: Path, content: str, missing: str) -> None:
     message = str(err.value)
     assert "\n" not in message and "notes.txt" in message
     assert f"未找到“{missing}”表格" in message if missing else "没有文字" in message
+    assert not isinstance(err.value, NotAReport)  # a report that cannot be read, or nothing
+
+
+@pytest.mark.parametrize("kind", ["txt", "html", "xlsx"])
+def test_a_file_with_none_of_a_reports_marks_is_not_a_report(tmp_path: Path, kind: str) -> None:
+    """A README, a note or a list beside the reports: NotAReport, which a folder check and
+    review skip (a report whose tables could not be found stays an unreadable report)."""
+    from openpyxl import Workbook
+
+    from gknb.sources import read_any
+
+    note = "各单位报送材料清单：办公室、财务科，共 12 份。"
+    path = tmp_path / f"清单.{kind}"
+    if kind == "txt":
+        path.write_text(note, encoding="utf-8")
+    elif kind == "html":
+        path.write_text(f"<html><body><p>{note}</p><p>a</p><p>b</p></body></html>", "utf-8")
+    else:
+        wb = Workbook()
+        wb.active.append(["单位", "材料"])
+        wb.active.append(["办公室", 3])
+        wb.save(path)
+    with pytest.raises(NotAReport, match="不是政府信息公开工作年度报告") as err:
+        read_any(path)
+    assert str(err.value).startswith(path.name)
 
 
 def test_table_four_missing(tmp_path: Path) -> None:

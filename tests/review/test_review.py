@@ -405,6 +405,35 @@ def test_an_earlier_summary_in_the_folder_is_skipped(book):
     assert outcome.exit_status == 0
 
 
+def test_a_readme_in_the_folder_is_no_report_and_is_skipped(book, capsys):
+    """A README.md, a note or a list of agencies beside the reports has none of a report's
+    marks: it is skipped and named as 不是年报, not counted as an unreadable report; a text
+    that is a report but cannot be read stays unreadable."""
+    book("a.xlsx")
+    (book.folder / "README.md").write_text("# Reports\n\nSent by the offices, 2025.\n")
+    (book.folder / "说明.txt").write_text("本文件夹存放各单位报送的材料，共 12 份。\n")
+    (book.folder / "坏.txt").write_text("2025年政府信息公开工作年度报告\n一、总体情况\n")
+    outcome = review([book.folder], book.folder / "汇总.xlsx", jobs=1)
+    assert sorted(Path(e.path).name for e in outcome.entries) == ["a.xlsx", "坏.txt"]
+    assert outcome.not_reports == ["README.md", "说明.txt"]
+    lines = batch.summary_lines(outcome)
+    assert "2 个不是年报的文件（README.md、说明.txt）" in lines[1]
+    assert "无法读取 1 份" in lines[0]  # only 坏.txt
+    overview = [r[0] for r in _rows(load_workbook(book.folder / "汇总.xlsx")["总览"])]
+    assert "README.md" not in overview and "坏.txt" in overview
+    (book.folder / "坏.txt").unlink()
+    assert cli.main(["review", str(book.folder), "-o", str(book.folder / "汇总.xlsx"),
+                     "--force"]) == 0  # fmt: skip
+    captured = capsys.readouterr()
+    assert "README.md" not in captured.err and "不是年报的文件（README.md" in captured.out
+
+
+def test_a_folder_of_no_reports_says_so(tmp_path):
+    (tmp_path / "README.md").write_text("# Notes\n")
+    with pytest.raises(GknbError, match="只找到了1 个不是年报的文件"):
+        review([tmp_path], None, jobs=1)
+
+
 def test_empty_folder(tmp_path):
     with pytest.raises(GknbError, match="没有找到"):
         review([tmp_path], None, jobs=1)

@@ -30,7 +30,7 @@ from gknb.pool import default_jobs
 from gknb.review.agencies import Pairable, agency_key, duplicates, pair_years
 from gknb.review.progress import Progress
 from gknb.review.rollup import Link, match_plan, read_plan
-from gknb.review.run import FileResult, Task, file_pool
+from gknb.review.run import SKIP_OTHER, SKIP_SUMMARY, FileResult, Task, file_pool
 from gknb.review.summary import (
     STATUS_CHECK,
     STATUS_ERRORS,
@@ -55,6 +55,7 @@ class ReviewRun:
     skipped_other: int
     skipped_backup: int
     skipped_summaries: int = 0
+    not_reports: list[str] = field(default_factory=list)  # files that are no report (README)
     fallbacks: list[tuple[str, str]] = field(default_factory=list)  # workbooks read by openpyxl
     sheet_rows: dict[str, int] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step
@@ -226,10 +227,15 @@ def review(
             worker_rss = runner.peak_rss_kb
         phases["cross_year"] = time.perf_counter() - started - sum(phases.values())
 
-        summaries = sum(1 for e in entries if e.skipped)
+        summaries = sum(1 for e in entries if e.skipped == SKIP_SUMMARY)
+        not_reports = [e.display for e in entries if e.skipped == SKIP_OTHER]
         entries = [e for e in entries if not e.skipped]
         if not entries:
-            raise GknbError("只找到了年报助手生成的汇总工作簿，没有要校验的年报。")
+            found_only = "、".join(
+                [*([f"{summaries} 个年报助手生成的汇总工作簿"] if summaries else []),
+                 *([f"{len(not_reports)} 个不是年报的文件"] if not_reports else [])]
+            )  # fmt: skip
+            raise GknbError(f"只找到了{found_only}，没有要校验的年报。")
         if plan is not None and rollup is not None:
             _roll_up(plan, entries, spool, rollup.name)
         outcome = ReviewRun(
@@ -241,6 +247,7 @@ def review(
             skipped_other=found.skipped_other,
             skipped_backup=found.skipped_backup,
             skipped_summaries=summaries,
+            not_reports=not_reports,
             fallbacks=[(e.display, e.reader) for e in entries if e.reader.startswith("openpyxl")],
             phases=phases,
         )
@@ -323,6 +330,9 @@ def summary_lines(outcome: ReviewRun) -> list[str]:
         skipped.append(f"{outcome.skipped_backup} 个备份文件（*.备份.xlsx）")
     if outcome.skipped_summaries:
         skipped.append(f"{outcome.skipped_summaries} 个以前生成的汇总工作簿")
+    if outcome.not_reports:
+        names = "、".join(outcome.not_reports[:5]) + ("等" if len(outcome.not_reports) > 5 else "")
+        skipped.append(f"{len(outcome.not_reports)} 个不是年报的文件（{names}）")
     if skipped:
         lines.append(f"已跳过 {'和'.join(skipped)}。")
     if outcome.output is not None:

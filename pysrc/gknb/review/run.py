@@ -18,7 +18,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from gknb.errors import GknbError
+from gknb.errors import GknbError, NotAReport
 from gknb.model import ReportKind, Severity
 from gknb.pool import Pool
 
@@ -27,6 +27,10 @@ class Task(NamedTuple):
     pos: int  # position in the list of files
     path: str
     prior: dict[str, Any] | None = None  # last year's figures (Prior fields) to check against
+
+
+SKIP_SUMMARY = "summary"  # a summary workbook an earlier review wrote
+SKIP_OTHER = "other"  # a file with none of a report's marks (errors.NotAReport): a README
 
 
 class FileResult(NamedTuple):
@@ -47,7 +51,7 @@ class FileResult(NamedTuple):
     values: tuple[int | float | None, ...] = ()  # every number, in format.keys() order
     prior: dict[str, Any] | None = None  # this report as last year's figures for the next year
     prior_source: str = ""  # the file whose figures were used as last year's, if any
-    skipped: bool = False  # not a report: a summary an earlier review wrote
+    skipped: str = ""  # not a report, left out: SKIP_SUMMARY or SKIP_OTHER ("" for a report)
 
 
 # ---- the work of one file (runs in a worker) -------------------------------------------------
@@ -104,9 +108,11 @@ def _check_one(task: Task) -> FileResult:
 
     path = Path(task.path)
     if is_summary(path):  # a summary an earlier review wrote: not a report
-        return FileResult(task.pos, task.path, error="汇总工作簿，不是年报", skipped=True)
+        return FileResult(task.pos, task.path, error="汇总工作簿，不是年报", skipped=SKIP_SUMMARY)
     try:
         report, reader = _read(path)
+    except NotAReport as exc:
+        return FileResult(task.pos, task.path, error=str(exc), skipped=SKIP_OTHER)
     except GknbError as exc:
         return FileResult(task.pos, task.path, error=str(exc))
     except Exception as exc:  # a file no reader anticipated: this file only

@@ -54,7 +54,7 @@ class Entry:
     unread: int = 0  # parts that could not be read: not errors, but to check by hand
     notes: list[str] = field(default_factory=list)
     offset: int = -1  # where its findings and figures are in the spool
-    skipped: bool = False  # a summary workbook an earlier review wrote: not a report
+    skipped: str = ""  # not a report, left out (review.run.SKIP_SUMMARY, SKIP_OTHER)
 
     @property
     def status(self) -> str:
