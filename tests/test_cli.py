@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from gknb import service
 from gknb.cli import main
 from support import SEEDS
 
@@ -314,9 +315,15 @@ def test_zip_version_no_reader_knows_exits_2_in_every_command(make_book, tmp_pat
 
 
 @pytest.mark.parametrize("command", ["fill", "mark", "mark-in-place", "text", "clear", "export"])
-def test_truncated_package_relationships_on_save(make_book, tmp_path, capsys, command):
-    """A truncated _rels/.rels: the workbook is read by its parts and written whole (or
-    refused in one Chinese line) — never exit 3, never a broken file left behind."""
+@pytest.mark.parametrize(
+    ("suffix", "damage"), [(".xlsx", "cut"), (".xlsm", "cut"), (".xlsm", "drop")]
+)
+def test_truncated_package_relationships_on_save(
+    make_book, tmp_path, capsys, command, suffix, damage
+):
+    """A truncated or missing _rels/.rels: the workbook is read by its parts and written whole
+    (or refused in one Chinese line) — never exit 3, never a broken file left behind. A macro
+    workbook's writer copies that part from the file it read, so there the write is refused."""
     import zipfile
     import zlib
 
@@ -330,11 +337,21 @@ def test_truncated_package_relationships_on_save(make_book, tmp_path, capsys, co
 
     folder = tmp_path / "工作簿"
     folder.mkdir()
-    book = _zip_changed(make_book("2021"), folder / "本局.xlsx", cut)
+    source = make_book("2021")
+    if suffix == ".xlsm":
+        source = tmp_path / "宏.xlsm"
+        service.new_workbook(source, agency="测试局", year=2025)
+    book = folder / f"本局{suffix}"
+    if damage == "cut":
+        _zip_changed(source, book, cut)
+    else:
+        zipcraft.write(book, [m for m in zipcraft.members_of(source) if m.name != "_rels/.rels"])
+    original = book.read_bytes()
     code = main(_command(command, book, tmp_path))
     err = capsys.readouterr().err
     if code == 2:
         _one_chinese_line(err)
+        assert book.read_bytes() == original
     else:
         assert code in (0, 1) and "Traceback" not in err and "内部错误" not in err, err
     for written in (book, tmp_path / "标记.xlsx"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
+import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -306,7 +307,16 @@ class OpenpyxlBook:
         `package.lost_objects`); a copy is written without them, the workbook stays whole."""
         guard_output(self.out, in_place=True)  # open in Excel, or read-only: not written
         in_place = self.out.exists() and same_file(self.out, self.path)
-        data = content_bytes(self.wb.save)
+        try:
+            data = content_bytes(self.wb.save)
+        except (KeyError, ValueError, SyntaxError, EOFError, zipfile.BadZipFile) as exc:
+            # openpyxl copies an .xlsm's package parts from the file it read: a part missing
+            # or cut short there (e.g. _rels/.rels) fails the write, not the read
+            raise GknbError(
+                f"无法写出 {self.out.name}：{self.path.name} 的文件结构有部分缺失或损坏"
+                f"（{type(exc).__name__}），原文件没有改动。请在 Excel 中打开 {self.path.name}，"
+                f"另存一份后用另存的文件再试。"
+            ) from exc
         if in_place:
             lost = lost_objects(self.path, data)
             if lost:
