@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from gknb.cli import main
 
 
@@ -191,3 +193,156 @@ def test_mark_refused_before_anything_is_printed(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert out == "" and "请把输出文件名改为 b.xlsx" in err
     assert not (tmp_path / "b.xlsm").exists()
+
+
+# ---- exit 2 (or the right code) and one Chinese line where exit 3 was seen ------------------
+
+
+def _one_chinese_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert "内部错误" not in lines[0] and "Traceback" not in err
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in lines[0]), err
+    return lines[0]
+
+
+def _seed(name: str = "001_39c027d6b48abaaa.txt"):
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent / "data" / "seeds" / name
+
+
+def test_diff_across_formats_and_file_kinds(make_book, tmp_path, capsys):
+    """A 2019 text report against a 2021 workbook, a workbook against its Word export and
+    against a folder or a broken PDF: a comparison (exit 0/1) or exit 2, never exit 3."""
+    from gknb.word.export import export_workbook
+
+    book = make_book("2021")
+    docx = tmp_path / "报告.docx"
+    export_workbook(book, docx, force=True)
+    assert main(["diff", str(_seed()), str(book)]) == 1
+    out, err = capsys.readouterr()
+    assert "格式版本不同：2019版 → 2021版" in out and err == ""
+    blank = tmp_path / "空白.xlsx"  # cells blank in one and missing from the other are alike
+    assert main(["new", str(blank), "--agency", "局", "--year", "2025"]) == 0
+    assert main(["diff", str(_seed()), str(blank)]) == 1
+    out = capsys.readouterr().out
+    assert "：0 → 空" in out and "空 → 空" not in out
+    assert main(["diff", str(book), str(docx)]) == 0
+    assert "内部错误" not in capsys.readouterr().err
+    broken = tmp_path / "坏.pdf"
+    broken.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+    for other in (tmp_path, broken):
+        assert main(["diff", str(book), str(other)]) == 2
+        _one_chinese_line(capsys.readouterr().err)
+
+
+SCRIPT_PAGE = (
+    '<html><body><script>var page = "\\u003ctable\\u003e\\u003ctr\\u003e\\u003ctd\\u003e'
+    '\\ud800 \\x0 \\u";</script><p>说明</p></body></html>'
+)
+
+
+@pytest.mark.parametrize("command", ["check", "import", "diff", "new-prior"])
+@pytest.mark.parametrize("kind", ["script-u", "utf16", "pdf"])
+def test_broken_published_reports_exit_2_in_every_reading_command(tmp_path, capsys, command, kind):
+    """A bare \\u in a script string, a UTF-16 text cut in the middle of a character, a
+    corrupt PDF: one Chinese line, exit 2, whichever command reads them."""
+    text = _seed().read_text(encoding="utf-8")
+    path = tmp_path / {"script-u": "页面.html", "utf16": "报告.txt", "pdf": "报告.pdf"}[kind]
+    if kind == "script-u":
+        path.write_text(SCRIPT_PAGE, encoding="utf-8")
+    elif kind == "utf16":
+        path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le")[:-1])
+    else:
+        path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+    args = {
+        "check": ["check", str(path)],
+        "import": ["import", str(path), "-o", str(tmp_path / "导入.xlsx")],
+        "diff": ["diff", str(_seed()), str(path)],
+        "new-prior": ["new", str(tmp_path / "新.xlsx"), "--agency", "局", "--year", "2021",
+                      "--prior", str(path)],
+    }[command]  # fmt: skip
+    assert main(args) == 2
+    assert path.name in _one_chinese_line(capsys.readouterr().err)
+    assert not (tmp_path / "导入.xlsx").exists() and not (tmp_path / "新.xlsx").exists()
+
+
+def _zip_changed(book, out, change):
+    """`book` rewritten with one member changed by `change(member)`."""
+    import zipcraft
+
+    zipcraft.write(out, [change(m) for m in zipcraft.members_of(book)])
+    return out
+
+
+ZIP_COMMANDS = ["check", "fill", "mark", "mark-in-place", "export", "import", "diff", "text",
+                "clear", "new-prior", "review"]  # fmt: skip
+
+
+def _command(name, book, tmp_path):
+    return {
+        "check": ["check", str(book)],
+        "fill": ["fill", str(book)],
+        "mark": ["check", str(book), "--mark", str(tmp_path / "标记.xlsx")],
+        "mark-in-place": ["check", str(book), "--mark", str(book)],
+        "export": ["export", str(book), "-o", str(tmp_path / "报告.docx")],
+        "import": ["import", str(book), "-o", str(tmp_path / "导入.xlsx")],
+        "diff": ["diff", str(_seed()), str(book)],
+        "text": ["text", str(book)],
+        "clear": ["clear", str(book)],
+        "new-prior": ["new", str(tmp_path / "新.xlsx"), "--agency", "局", "--year", "2026",
+                      "--prior", str(book)],
+        "review": ["review", str(book.parent), "-o", str(tmp_path / "汇总.xlsx")],
+    }[name]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ZIP_COMMANDS)
+def test_zip_version_no_reader_knows_exits_2_in_every_command(make_book, tmp_path, capsys, command):
+    """A member that needs zip version 25.5 (zipfile raises NotImplementedError)."""
+    import zipcraft
+
+    folder = tmp_path / "工作簿"
+    folder.mkdir()
+    book = _zip_changed(
+        make_book("2021"),
+        folder / "本局.xlsx",
+        lambda m: zipcraft.lie(m, version=255) if m.name == "xl/styles.xml" else m,
+    )
+    original = book.read_bytes()
+    assert main(_command(command, book, tmp_path)) == 2
+    line = _one_chinese_line(capsys.readouterr().err)
+    assert "不支持的压缩方式" in line
+    assert book.read_bytes() == original
+
+
+@pytest.mark.parametrize("command", ["fill", "mark", "mark-in-place", "text", "clear", "export"])
+def test_truncated_package_relationships_on_save(make_book, tmp_path, capsys, command):
+    """A truncated _rels/.rels: the workbook is read by its parts and written whole (or
+    refused in one Chinese line) — never exit 3, never a broken file left behind."""
+    import zipfile
+    import zlib
+
+    import zipcraft
+
+    def cut(m):
+        if m.name != "_rels/.rels":
+            return m
+        data = zlib.decompress(m.raw, -15) if m.method else m.raw
+        return zipcraft.member(m.name, data[: len(data) // 2])
+
+    folder = tmp_path / "工作簿"
+    folder.mkdir()
+    book = _zip_changed(make_book("2021"), folder / "本局.xlsx", cut)
+    code = main(_command(command, book, tmp_path))
+    err = capsys.readouterr().err
+    if code == 2:
+        _one_chinese_line(err)
+    else:
+        assert code in (0, 1) and "Traceback" not in err and "内部错误" not in err, err
+    for written in (book, tmp_path / "标记.xlsx"):
+        if written.exists():
+            with zipfile.ZipFile(written) as zf:
+                assert zf.testzip() is None
+            assert main(["check", str(written)]) in (0, 1)
+            capsys.readouterr()

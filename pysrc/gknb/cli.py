@@ -14,7 +14,7 @@ from typing import Any
 from gknb import __version__
 from gknb.cliparse import Parser
 from gknb.console import err, format_name, out, print_findings, silence_stdout
-from gknb.errors import GknbError
+from gknb.errors import GknbError, quiet_libraries
 from gknb.files import backup_path
 from gknb.model import Report
 from gknb.reader import cli as reader_cli
@@ -312,6 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     debug = args.debug or os.environ.get("GKNB_DEBUG") == "1"
+    quiet_libraries(debug)
     try:
         status = int(args.func(args))
         sys.stdout.flush()

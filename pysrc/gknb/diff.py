@@ -31,10 +31,18 @@ def _identity(f: Finding) -> tuple[str, str, str, str]:
     return f.rule, f.table, f.row, f.column
 
 
+def _blank(report: Report, key: Key) -> bool:
+    """The cell is not in the report (another format's cell) or holds nothing."""
+    cell = report.cells.get(key)
+    return cell is None or str(cell.raw if cell.raw is not None else "").strip() == ""
+
+
 def _same(a: Report, b: Report, key: Key) -> bool:
     ca, cb = a.cells.get(key), b.cells.get(key)
+    if _blank(a, key) and _blank(b, key):  # never "空 → 空" (across formats, blank cells)
+        return True
     if ca is None or cb is None:
-        return ca is cb
+        return False
     if ca.value is not None and ca.value == cb.value:
         return True
     return str(ca.raw or "").strip() == str(cb.raw or "").strip()

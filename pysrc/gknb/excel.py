@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from gknb.errors import GknbError
+from gknb.errors import GknbError, quiet_libraries
 from gknb.launch import (
     EXIT_CONFIRM,
     EXIT_INTERNAL,
@@ -273,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     debug = args.debug or os.environ.get("GKNB_DEBUG") == "1"
+    quiet_libraries(debug)
     limit_com_retries()
     with Watchdog(timeout_from_env(RIBBON_TIMEOUT), answer):
         code, text = run(args, debug)

@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gknb.errors import GknbError
+from gknb.errors import GknbError, quiet_libraries
 from gknb.files import backup_path, owner_lock
 from gknb.launch import (
     EXIT_CONFIRM,
@@ -263,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     argv = list(argv)
+    quiet_libraries(os.environ.get("GKNB_DEBUG") == "1")
     result = result_arg(argv)
     desktop = result is None and sys.platform == "win32"
     state: dict[str, bool] = {"errors": False}

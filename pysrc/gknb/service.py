@@ -86,11 +86,8 @@ class CheckResult:
 def check_file(path: Path, prior: Path | None = None) -> CheckResult:
     try:
         report = load(path, prior)
-    except GknbError as exc:
+    except GknbError as exc:  # also a failure no reader anticipated (gknb.sources.read)
         return CheckResult(path, error=str(exc))
-    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        # a file no reader anticipated: one line, and the batch goes on
-        return CheckResult(path, error=f"{path.name} 无法读取（{type(exc).__name__}: {exc}）。")
     return CheckResult(path, report, check(report))
 
 

@@ -38,7 +38,18 @@ def is_workbook(path: Path) -> bool:
 
 def read(path: Path) -> tuple[Report, str]:
     """The Report of any report file, and which reader gave it ("calamine", "openpyxl（why）"
-    or "reader" for published reports). Raises GknbError (in Chinese) for unreadable files."""
+    or "reader" for published reports). Raises GknbError (in Chinese) for unreadable files,
+    also where a library fails on a file in a way no reader anticipated (one line naming the
+    file: every command that reads — check, review, diff, import, new --prior — exits 2)."""
+    try:
+        return _read(path)
+    except GknbError:
+        raise
+    except (OSError, ValueError, LookupError, TypeError, NotImplementedError, EOFError) as exc:
+        raise GknbError(f"{path.name} 无法读取（{type(exc).__name__}: {exc}）。") from exc
+
+
+def _read(path: Path) -> tuple[Report, str]:
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         return read_workbook_fast(path)

@@ -164,6 +164,36 @@ def test_deleted_sheet_gives_r13(make_book):
 
 
 @pytest.mark.parametrize(
+    ("sheet", "severity", "lost"),
+    [
+        ("封面", Severity.ERROR, "机关名称和报告年度"),
+        ("正文", Severity.ERROR, "第一、五、六部分"),
+        ("上年数据", Severity.WARNING, "跨年度校验"),
+    ],
+)
+def test_deleted_cover_text_or_last_year_sheet_is_a_finding(make_book, sheet, severity, lost):
+    """A consistent workbook whose 封面 (or 正文, 上年数据) was deleted no longer passes: one
+    R13 finding says which sheet is missing, what is lost and what to do — in check and in
+    review alike."""
+    from gknb.review.run import Task, check_one
+
+    path = make_book("2021")
+    assert service.check_file(path).findings == []
+    wb = load_workbook(path)
+    del wb[sheet]
+    wb.save(path)
+    findings = service.check_file(path).findings
+    missing = [f for f in findings if f.rule == "R13" and f.table == sheet]
+    assert len(missing) == 1
+    f = missing[0]
+    assert f.severity is severity
+    assert f"找不到“{sheet}”工作表" in f.message and lost in f.message
+    assert "改回" in f.message and "gknb new" in f.message
+    reviewed = check_one(Task(0, str(path)))
+    assert [x["message"] for x in reviewed.findings if x["table"] == sheet] == [f.message]
+
+
+@pytest.mark.parametrize(
     ("content", "expect"),
     [
         (b"", "空文件"),

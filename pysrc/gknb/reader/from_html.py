@@ -62,9 +62,7 @@ def _unescape_js(body: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         c = m.group(1)
-        if c.startswith("u"):
-            return chr(int(c[1:], 16))
-        if c.startswith("x"):
+        if len(c) > 1:  # \uXXXX or \xXX; a bare \u or \x is the letter, as in JavaScript
             return chr(int(c[1:], 16))
         return {"n": "\n", "t": "\t", "r": "", "b": "", "f": ""}.get(c, c)
 

@@ -12,7 +12,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from gknb.errors import GknbError
+from gknb.errors import GknbError, quiet_library_logs
 from gknb.reader.from_text import text_rows
 from gknb.reader.ir import Row
 
@@ -21,6 +21,8 @@ MAX_PAGES = 300
 
 def pdf_rows(path: Path) -> list[Row]:
     import pdfplumber
+
+    quiet_library_logs()  # also in a review worker process
 
     try:
         pdf = pdfplumber.open(str(path))

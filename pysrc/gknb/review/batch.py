@@ -323,7 +323,7 @@ def summary_lines(outcome: Outcome) -> list[str]:
     if outcome.skipped_summaries:
         skipped.append(f"{outcome.skipped_summaries} 个以前生成的汇总工作簿")
     if skipped:
-        lines.append(f"已跳过{'和'.join(skipped)}。")
+        lines.append(f"已跳过 {'和'.join(skipped)}。")
     if outcome.output is not None:
         lines.append(f"汇总已写出：{outcome.output}")
     return lines

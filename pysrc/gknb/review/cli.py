@@ -36,7 +36,9 @@ def cmd_review(args: argparse.Namespace) -> int:
         os.dup2(devnull, sys.stdout.fileno())
     for e in outcome.entries:
         if e.error is not None:
-            print(f"{e.display}：{e.error}", file=sys.stderr)
+            name = Path(e.path).name  # the reader's message may start with it: said once
+            said = e.error[len(name) :].lstrip("：: ") if e.error.startswith(name) else e.error
+            print(f"{e.display}：{said}", file=sys.stderr)
     stream = sys.stderr if args.json else sys.stdout
     for line in summary_lines(outcome):
         print(line, file=stream)

@@ -8,18 +8,22 @@ here, once. Each table is read with one range read.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Protocol
 
 from gknb.formats import FORMATS, TABLE_TITLES, Format, format_for_year
 from gknb.layout import TABLES, grid
-from gknb.model import Cell, Finding, Prior, Report, ReportKind, structure_finding
+from gknb.model import Cell, Finding, Prior, Report, ReportKind, Severity, structure_finding
 from gknb.text import fold
 from gknb.values import parse_value
 from gknb.workbook.contract import (
+    BODY,
+    COVER,
     GRID_LEFT,
     GRID_TOP,
     MAX_RESULTS,
     META,
+    PRIOR,
     PRIOR_NAMES,
     TEXT_NAMES,
     Ref,
@@ -230,6 +234,35 @@ def _cover_problems(report: Report, agency_ref: Ref | None, year_ref: Ref | None
         )  # fmt: skip
 
 
+# The sheets besides the tables the report reads, by one of their names: a sheet deleted (or
+# renamed) leaves its names pointing nowhere; what is lost, and whether that is an error.
+_SHEETS_READ = (
+    ("GK_AGENCY", COVER, Severity.ERROR,
+     "机关名称和报告年度无从读取，也无法核对格式与年度"),
+    ("GK_TEXT_1", BODY, Severity.ERROR,
+     "报告的第一、五、六部分（正文）无从读取，导出的 Word 报告会缺少这些部分"),
+    ("GK_PRIOR_YEAR", PRIOR, Severity.WARNING,
+     "上年数据无从读取，跨年度校验（R6–R8）没有进行"),
+)  # fmt: skip
+
+
+def _missing_sheets(src: BookSource, report: Report) -> None:
+    """A finding for each of the cover, text and last-year sheets that is gone (its names
+    point at a sheet that does not exist or at #REF!), like a deleted table sheet's."""
+    for name, sheet, severity, lost in _SHEETS_READ:
+        try:
+            src.name_ref(name)
+        except NameError_ as exc:
+            finding = structure_finding(
+                sheet, "", "",
+                f"找不到“{sheet}”工作表（区域名称 {name} 已损坏：{exc}）：{lost}。"
+                f"请撤销删除或把工作表名改回“{sheet}”；已经保存关闭的，用 gknb new 新建工作簿，"
+                f"再把各表数字和文字复制过去。",
+                expected=sheet,
+            )  # fmt: skip
+            report.structure.append(replace(finding, severity=severity))
+
+
 def read_book(src: BookSource, source: str = "") -> Report:
     agency, agency_ref = _meta(src, "GK_AGENCY")
     year_raw, year_ref = _meta(src, "GK_YEAR")
@@ -247,6 +280,7 @@ def read_book(src: BookSource, source: str = "") -> Report:
         report.locations[("META", "year", "")] = cell_address(
             year_ref.sheet, year_ref.r1, year_ref.c1
         )
+    _missing_sheets(src, report)
     _cover_problems(report, agency_ref, year_ref, year_raw)
     for table in TABLES:
         _read_table(src, fmt, table, report)
