@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from gknb import ole
 from gknb.errors import GknbError
 from gknb.files import is_backup
 from gknb.model import Report
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-# old and WPS formats: found in folders so that each is listed with what to do (save as .xlsx)
-OLD_SUFFIXES = (".xls", ".doc", ".et", ".wps")
+# old and WPS formats: found in folders so that each is listed with what to do (gknb.ole)
+OLD_SUFFIXES = ole.SUFFIXES
 REPORT_SUFFIXES = (*WORKBOOK_SUFFIXES, *PUBLISHED_SUFFIXES, *OLD_SUFFIXES)
 
 
@@ -53,8 +54,6 @@ def _read(path: Path) -> tuple[Report, str]:
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         return read_workbook_fast(path)
-    if suffix == ".xls":
-        raise GknbError(f"{path.name} 是旧版 .xls 文件，请在 Excel 中“另存为”.xlsx 后再试。")
     from gknb.reader import read_report
 
     return read_report(path), "reader"

@@ -432,7 +432,7 @@ def test_table_four_missing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "words"),
     [
-        ("old.doc", b"\xd0\xcf\x11\xe0", "另存为 .docx"),
+        ("old.doc", b"\xd0\xcf\x11\xe0", "Word 文档（.docx）"),
         ("broken.docx", b"PK\x03\x04 not a zip", "不是有效的 Word 文档"),
         ("broken.pdf", b"%PDF-1.4 garbage", "PDF"),
         ("data.bin", b"\x00\x01", "不支持的文件类型"),

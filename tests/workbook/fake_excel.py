@@ -40,6 +40,7 @@ class CellState:
     formula: str | None = None
     fill: str | None = None  # RRGGBB of a solid fill
     note: str | None = None
+    wrap: bool = False  # Format Cells › Alignment › Wrap text
 
 
 def excel_value(value: Any) -> tuple[Any, str | None]:
@@ -191,6 +192,30 @@ class FakeRange:
     def select(self) -> None:
         self.sheet.book.selection = (self.sheet.name, self.r1, self.c1)
 
+    @property
+    def wrap_text(self) -> bool | None:
+        wraps = {self.sheet.peek(r, c).wrap for r, c in self._cells()}
+        return wraps.pop() if len(wraps) == 1 else None
+
+    @wrap_text.setter
+    def wrap_text(self, on: bool) -> None:
+        for r, c in self._cells():
+            self.sheet.cell(r, c).wrap = on
+
+    @property
+    def rows(self) -> _Rows:
+        return _Rows(self)
+
+
+class _Rows:
+    """Range.rows: Excel's AutoFit of row heights, recorded with the rows it covered."""
+
+    def __init__(self, rng: FakeRange) -> None:
+        self.rng = rng
+
+    def autofit(self) -> None:
+        self.rng.sheet.book.calls.append(("autofit", self.rng.sheet.name, self.rng.r1, self.rng.r2))
+
 
 class FakeSheet:
     def __init__(self, book: FakeBook, name: str) -> None:
@@ -269,7 +294,7 @@ class FakeBook:
     names: list[FakeName] = field(default_factory=list)
     app: FakeApp = field(default_factory=FakeApp)
     api: FakeApi = field(default_factory=FakeApi)
-    calls: list[tuple[str, str]] = field(default_factory=list)
+    calls: list[tuple[object, ...]] = field(default_factory=list)
     selection: tuple[str, int, int] | None = None
     active: str | None = None
 

@@ -421,3 +421,41 @@ def test_random_sequences_end_in_the_same_workbook(
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         run_both(Path(folder), suffix, copy, steps, seed)
+
+
+# ---- how 校验结果 reads -----------------------------------------------------------------------------
+
+
+def test_result_rows_show_their_whole_text_on_both_sides(tmp_path: Path) -> None:
+    """A row of 校验结果 whose 说明 is longer than the column wraps and grows: the file gets
+    the height its text needs (no reader lays out text it did not write), live Excel is asked
+    to fit the rows itself; a later, shorter result leaves no tall empty rows behind."""
+    start = _start(tmp_path, ".xlsx", 7, blank_totals=False)
+    book = OpenpyxlBook(start)
+    text, wrong = LOCS[("T3", "new", "natural")], LOCS[("T3", "new", "research")]
+    book.write({text: "4个", wrong: 99999})  # a text cell and a wrong figure
+    book.save()
+    live = LiveSide(open_in_excel(start))
+    FileSide(start, copy=False).check()
+    live.check()
+    ws = load_workbook(start)[RESULTS]
+    first, last = 3, ws.max_row
+    assert last > first
+    for r in range(first, last + 1):
+        said = str(ws.cell(r, 10).value)
+        assert ws.cell(r, 10).alignment.wrap_text
+        lines = ws.row_dimensions[r].height
+        if len(said) * 2 > 53 * 2:  # more than two lines of CJK at the 说明 width
+            assert lines is not None and lines >= 3 * 14.5
+        sheet = live.fake.sheets[RESULTS]
+        assert sheet.peek(r, 10).wrap
+    assert ("autofit", RESULTS, first, last) in live.fake.calls
+    assert any(len(str(ws.cell(r, 10).value)) > 60 for r in range(first, last + 1))
+    # 清除 the figures, check again: fewer rows, and the rows below them are plain again
+    book = OpenpyxlBook(start)
+    book.write({text: 4})
+    book.save()
+    service.fill_file(start)
+    FileSide(start, copy=False).check()
+    ws = load_workbook(start)[RESULTS]
+    assert all(ws.row_dimensions[r].height is None for r in range(ws.max_row + 1, last + 1))

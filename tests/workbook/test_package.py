@@ -98,3 +98,92 @@ def test_a_defined_name_no_reader_can_place_is_a_finding_in_both(make_book, tmp_
     checked, reviewed = verdicts(bad)
     assert checked == reviewed and checked[0] == "read"
     assert ("R13", "error", "") in checked[1]
+
+
+# ---- what a file write would drop --------------------------------------------------------------
+
+_SHAPE = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"'
+    b' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:twoCellAnchor>'
+    b"<xdr:from><xdr:col>1</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>8</xdr:row>"
+    b"<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>4</xdr:col><xdr:colOff>0"
+    b"</xdr:colOff><xdr:row>12</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
+    b'<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="2" name="TextBox 1"/>'
+    b'<xdr:cNvSpPr txBox="1"/></xdr:nvSpPr><xdr:spPr><a:prstGeom prst="rect"><a:avLst/>'
+    b"</a:prstGeom></xdr:spPr><xdr:txBody><a:bodyPr/><a:p><a:r><a:t>\xe6\x9c\xac\xe6\x9c\xba"
+    b"\xe5\x85\xb3\xe8\xaf\xb4\xe6\x98\x8e</a:t></a:r></a:p></xdr:txBody></xdr:sp>"
+    b"<xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>"
+)
+_SHAPE_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns='
+    b'"http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdS1" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" '
+    b'Target="../drawings/drawing1.xml"/></Relationships>'
+)
+
+
+def _with_text_box(src: Path, dest: Path) -> Path:
+    """The workbook with a text box on its first sheet, as Excel writes one (Insert › 文本框)."""
+    sheet = _part(src, "xl/worksheets/sheet1.xml")
+    if b"xmlns:r=" not in sheet[:600]:
+        sheet = sheet.replace(
+            b"<worksheet ",
+            b'<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships" ',
+            1,
+        )
+    sheet = sheet.replace(b"</worksheet>", b'<drawing r:id="rIdS1"/></worksheet>')
+    types = _part(src, "[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/xl/drawings/drawing1.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
+    )
+    members = [
+        zipcraft.member(m.name, {"xl/worksheets/sheet1.xml": sheet,
+                                 "[Content_Types].xml": types}[m.name])
+        if m.name in ("xl/worksheets/sheet1.xml", "[Content_Types].xml") else m
+        for m in zipcraft.members_of(src)
+    ]  # fmt: skip
+    members += [
+        zipcraft.member("xl/drawings/drawing1.xml", _SHAPE),
+        zipcraft.member("xl/worksheets/_rels/sheet1.xml.rels", _SHAPE_RELS),
+    ]
+    return zipcraft.write(dest, members)
+
+
+def test_a_write_that_would_drop_a_text_box_leaves_the_workbook_as_it_is(make_book, tmp_path):
+    """The file writer drops shapes: 填充合计, 清除标记, 生成说明文字 and an in-place --mark
+    refuse with one line instead of rewriting the workbook without the clerk's text box."""
+    book = _with_text_box(make_book("2021", {("T3", "new", "total"): None}), tmp_path / "年报.xlsx")
+    assert package.objects_in(book) == {"文本框或形状": 1}
+    before = book.read_bytes()
+    for write in (
+        lambda: service.fill_file(book),
+        lambda: service.clear_file(book),
+        lambda: service.mark_copy(book, book, service.check_file(book).findings),
+    ):
+        with pytest.raises(GknbError, match=r"文本框或形状.*文件未改动.*年报助手"):
+            write()
+        assert book.read_bytes() == before
+        assert not list(tmp_path.glob("*备份*"))
+    # a marked copy is written (without the shape); the workbook itself keeps it
+    copy = tmp_path / "年报.已标记.xlsx"
+    assert service.mark_copy(book, copy, service.check_file(book).findings) >= 1
+    assert package.objects_in(copy) == {} and book.read_bytes() == before
+
+
+def test_pictures_the_writer_keeps_do_not_stop_a_write(make_book, tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.drawing.image import Image
+    from PIL import Image as Picture
+
+    path = make_book("2021", {("T3", "new", "total"): None})
+    png = tmp_path / "章.png"
+    Picture.new("RGB", (40, 40), "red").save(png)
+    wb = load_workbook(path)
+    wb.worksheets[0].add_image(Image(str(png)), "B9")
+    wb.save(path)
+    assert package.objects_in(path) == {"图片": 1}
+    assert service.fill_file(path).written >= 1
+    assert package.objects_in(path) == {"图片": 1}

@@ -2,7 +2,7 @@ from openpyxl import load_workbook
 
 from gknb.formats import FORMATS
 from gknb.workbook.contract import SHEETS, defined_names
-from gknb.workbook.template import build_workbook
+from gknb.workbook.template import build_workbook, result_row_height
 
 CONTRACT = {
     "2021": {"GK_T3": (25, 7), "GK_T4": (1, 15), "GK_T2_1": (2, 3), "GK_T2_5": (1, 1),
@@ -50,3 +50,19 @@ def test_help_sheet_says_fill_totals_before_checking():
     fill = next(i for i, t in enumerate(lines) if t.strip().startswith("填充合计"))
     check = next(i for i, t in enumerate(lines) if t.strip().startswith("校验"))
     assert fill < check and "先点" in lines[fill]
+
+
+def test_result_row_height_fits_the_longest_wrapped_cell() -> None:
+    """Heights by hand: 说明 is 54 units wide (53 used per line), 核实 22 (21), 表格 16 (15);
+    a CJK character takes two units; 14.5 points a line plus 2."""
+    row: list[object] = [1, "错误", "R1", "表三", "总计", "合计", "三!C5", 3, 4, "短", "", "fp"]
+    assert result_row_height(row) is None
+    row[9] = "甲" * 60  # 120 units: 3 lines of 53
+    assert result_row_height(row) == 45.5
+    row[9] = "a" * 53  # exactly one line of ASCII
+    assert result_row_height(row) is None
+    row[10] = "核对过\n见附件"  # two short lines in 核实
+    assert result_row_height(row) == 31.0
+    row[3] = "三、收到和处理政府信息公开申请情况"  # 17 wide characters: 34 units, 3 lines of 15
+    assert result_row_height(row) == 45.5
+    assert result_row_height(row[:4]) == 45.5  # a short row (older sheet) has no later columns

@@ -198,7 +198,7 @@ def test_deleted_cover_text_or_last_year_sheet_is_a_finding(make_book, sheet, se
     [
         (b"", "空文件"),
         (b"this is not excel", "不是 Excel 工作簿"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版 .xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "打开密码"),
         ("word", "Word 文件"),
         ("corrupt", "损坏"),
     ],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from gknb import ole
 from gknb.errors import GknbError
 from gknb.model import Report
 
@@ -79,7 +80,7 @@ def sniff(head: bytes) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+    if ole.is_ole(head):
         return "ole"
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf"
@@ -132,8 +133,12 @@ def read_report(path: Path) -> Report:
             raise GknbError(f"{name} 实际上是 Excel 工作簿。请把扩展名改为 .xlsx 后再试。")
         if not kind:
             raise GknbError(f"{name} 是压缩文件，不是 Word 报告。请解压后选择其中的报告文件。")
-    if kind in ("ole", "rtf") or (not head and suffix in (".doc", ".wps", ".rtf")):
-        raise GknbError(f"{name} 是旧版 Word 格式。请在 Word 或 WPS 中另存为 .docx 后再试。")
+    if kind == "ole":
+        raise GknbError(ole.message(path))
+    if not head and suffix in ole.SUFFIXES:
+        raise GknbError(f"{name} 是空文件（0 字节），请确认文件是否完整。")
+    if kind == "rtf":
+        raise GknbError(f"{name} 是 RTF 格式。请在 Word 或 WPS 中另存为 .docx 后再试。")
     if kind == "text" and suffix not in TEXT_SUFFIXES and not _looks_like_text(head):
         raise GknbError(
             f"{name}：不支持的文件类型“{suffix or '无扩展名'}”。"

@@ -11,7 +11,7 @@ from typing import Any
 
 from lxml import etree
 
-from gknb import zipcheck
+from gknb import ole, zipcheck
 from gknb.errors import GknbError
 from gknb.files import check_folder, guard_output, owner_lock, sweep_stale, write_atomic, write_temp
 from gknb.word.ooxml import CT_NS, PKG_REL_NS
@@ -49,10 +49,8 @@ def open_docx(path: Path, what: str = "草稿") -> zipfile.ZipFile:
             head = fh.read(8)
     except OSError as exc:
         raise GknbError(f"无法读取{what} {path.name}：{exc}") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise GknbError(
-            f"{what} {path.name} 是旧版 .doc（或 WPS、加密）文件，请在 Word 中“另存为”.docx 后再导出。"
-        )
+    if ole.is_ole(head):
+        raise GknbError(f"{what} {ole.message(path)}")
     if not zipfile.is_zipfile(path):
         raise GknbError(f"{what} {path.name} 不是 Word 文档（.docx），文件可能已损坏或类型不对。")
     zipcheck.check(path, zipcheck.DOCUMENT, f"{what} {path.name}")  # sizes counted, not trusted

@@ -267,7 +267,7 @@ class XlwingsBook:
         return True
 
     def write_results(self, results: Results) -> None:
-        from gknb.workbook.template import RESULT_HEADERS
+        from gknb.workbook.template import RESULT_HEADERS, RESULT_WRAPPED
 
         self.ensure_sheet(RESULTS, [[], list(RESULT_HEADERS)])
         sheet = self._sheet(RESULTS)
@@ -291,6 +291,11 @@ class XlwingsBook:
             self._set_colors(
                 sheet, {(first + i, 2): level for i, level in enumerate(results.levels)}
             )
+            for col in RESULT_WRAPPED:
+                sheet.range((first, col), (first + len(rows) - 1, col)).wrap_text = True
+        end = max(last, first + len(rows) - 1)
+        if end >= first:  # Excel lays the wrapped text out itself: rows grow to show it whole
+            sheet.range((first, 1), (end, RESULT_COLUMNS)).rows.autofit()
 
     def save(self) -> None:
         """Nothing: the clerk saves the workbook in Excel."""

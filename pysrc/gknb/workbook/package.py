@@ -16,6 +16,7 @@ Both readers call `inspect` (through `xlsx._sniff`) and turn its list into the s
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -86,3 +87,53 @@ def damage_warning(path: Path, parts: list[str]) -> Finding:
         message=f"{path.name} {what}，这些部分不含表格数字，表格已照常读取和校验。"
         f"请在 Excel 中打开后另存一份，否则“填充合计”“标记”等写入操作可能无法进行。",
     )
+
+
+# ---- what a file write would drop ------------------------------------------------------------
+# The file writer (openpyxl) carries cells, styles, notes, pictures and charts over, but drops
+# drawing shapes (text boxes, arrows, a pasted 公章 shape), form controls, slicers and
+# sparklines. They are counted in the workbook and in what is about to replace it, so that a
+# workbook is never rewritten without what the clerk put there.
+
+_DRAWING = re.compile(r"xl/drawings/drawing\d+\.xml")
+_OBJECTS: tuple[tuple[str, re.Pattern[str], re.Pattern[bytes] | None], ...] = (
+    ("文本框或形状", _DRAWING, re.compile(rb"<(?:\w+:)?(?:sp|grpSp|cxnSp)[\s>/]")),
+    ("图片", _DRAWING, re.compile(rb"<(?:\w+:)?pic[\s>/]")),
+    ("图表", re.compile(r"xl/charts/chart\d+\.xml"), None),
+    ("表单控件", re.compile(r"xl/ctrlProps/ctrlProp\d+\.xml"), None),
+    ("切片器", re.compile(r"xl/slicers/slicer\d+\.xml"), None),
+    (
+        "迷你图",
+        re.compile(r"xl/worksheets/sheet\d+\.xml"),
+        re.compile(rb"<(?:\w+:)?sparklineGroup[\s>]"),
+    ),
+)
+
+
+def objects(zf: zipfile.ZipFile) -> dict[str, int]:
+    """How many of each object the write could drop the package holds."""
+    names = zf.namelist()
+    counts: dict[str, int] = {}
+    for label, part, inside in _OBJECTS:
+        found = 0
+        for name in names:
+            if part.fullmatch(name):
+                found += 1 if inside is None else len(inside.findall(zf.read(name)))
+        if found:
+            counts[label] = found
+    return counts
+
+
+def lost_objects(before: Path, after: bytes) -> list[str]:
+    """What the workbook at `before` holds that `after` (its rewritten bytes) no longer does."""
+    had = objects_in(before)
+    if not had:
+        return []
+    with zipfile.ZipFile(io.BytesIO(after)) as zf:
+        has = objects(zf)
+    return [label for label, n in had.items() if has.get(label, 0) < n]
+
+
+def objects_in(path: Path) -> dict[str, int]:
+    with zipfile.ZipFile(path) as zf:
+        return objects(zf)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from gknb import zipcheck
+from gknb import ole, zipcheck
 from gknb.errors import GknbError
 from gknb.workbook import package
 
@@ -24,10 +24,8 @@ def sniff(path: Path) -> list[str]:
         raise GknbError(f"{path.name} 是空文件（0 字节），请确认文件是否完整。")
     with path.open("rb") as fh:
         head = fh.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise GknbError(
-            f"{path.name} 是旧版 .xls 文件或已加密的文件，请在 Excel 中“另存为”.xlsx 后再试。"
-        )
+    if ole.is_ole(head):
+        raise GknbError(ole.message(path))
     if not zipfile.is_zipfile(path):
         raise GknbError(f"{path.name} 不是 Excel 工作簿（.xlsx/.xlsm），文件可能已损坏。")
     names = zipcheck.check(path, zipcheck.WORKBOOK).names  # sizes counted, not trusted

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from unicodedata import east_asian_width
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
@@ -64,7 +65,35 @@ RESULT_HEADERS = (
     "说明",
     "核实",
 )
+# Column widths of 校验结果 (Excel character units) and the columns whose long text wraps: the
+# sheet prints one landscape page wide at a size still read without a magnifier.
+RESULT_WIDTHS = (5, 6, 5, 16, 22, 14, 16, 8, 8, 54, 22, 18)  # the last (指纹) is hidden
+RESULT_WRAPPED = (4, 5, 6, 10, 11)  # 表格, 行, 列, 说明, 核实
+RESULT_LINE_PT = 14.5  # one line of 11-point 宋体 with Excel's spacing
 MARK_HEADERS = ("工作表", "单元格", "原填充")
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def result_row_height(row: Sequence[object]) -> float | None:
+    """Height (points) that shows every wrapped cell of a 校验结果 row whole; None for one line.
+
+    A file carries no row heights unless they are written, and neither Excel nor LibreOffice
+    grows a row for wrapped text it did not lay out itself. Width is counted in Excel's
+    character units, a CJK or full-width character taking two; one unit per line is left
+    spare, since lines break at characters, not at the exact width."""
+    lines = 1
+    for col in RESULT_WRAPPED:
+        value = row[col - 1] if col <= len(row) else None
+        if value is None or value == "":
+            continue
+        per_line = RESULT_WIDTHS[col - 1] - 1
+        parts = str(value).split("\n")
+        lines = max(lines, sum(max(1, -(-_text_width(part) // per_line)) for part in parts))
+    return None if lines == 1 else round(lines * RESULT_LINE_PT + 2, 1)
+
 
 HOW_TO_FILL = (
     "白色格填写数字（没有发生的填 0）；灰色格为合计，点击“年报助手”选项卡的“填充合计”自动计算；"
@@ -335,8 +364,7 @@ def _results(ws: Worksheet) -> None:
     for i, head in enumerate(RESULT_HEADERS, start=1):
         c = ws.cell(2, i, head)
         c.font, c.fill, c.alignment, c.border = _font(True), HEADER_FILL, CENTER, BORDER
-    widths = (6, 7, 6, 22, 30, 20, 22, 12, 12, 70, 30, 18)
-    for letter, width in zip("ABCDEFGHIJKL", widths, strict=True):
+    for letter, width in zip("ABCDEFGHIJKL", RESULT_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.column_dimensions["L"].hidden = True
     ws.freeze_panes = "A3"

@@ -23,10 +23,11 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from gknb.errors import GknbError
-from gknb.files import guard_output, same_file, write_atomic
+from gknb.files import guard_output, render, same_file, write_atomic
 from gknb.text import cell_text, put
 from gknb.workbook.book import Cell, ColorSpec, Fill, Results
 from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
+from gknb.workbook.package import lost_objects
 from gknb.workbook.reader import NameError_, checked_ref
 from gknb.workbook.sniff import sniff as _sniff
 
@@ -250,14 +251,19 @@ class OpenpyxlBook:
         return True
 
     def write_results(self, results: Results) -> None:
-        from gknb.workbook.template import RESULT_HEADERS
+        from gknb.workbook.template import (
+            RESULT_HEADERS,
+            RESULT_WRAPPED,
+            result_row_height,
+        )
 
         self.ensure_sheet(RESULTS, [["校验结果"], list(RESULT_HEADERS)])
         ws = self.wb[RESULTS]
-        if ws.max_row >= RESULTS_FIRST.r1:
-            ws.delete_rows(RESULTS_FIRST.r1, ws.max_row)
-        self.write({(RESULTS, 1, 1): results.title})
         first = RESULTS_FIRST.r1
+        old_last = ws.max_row
+        if old_last >= first:
+            ws.delete_rows(first, old_last)
+        self.write({(RESULTS, 1, 1): results.title})
         self.write(
             {
                 (RESULTS, first + i, j): value
@@ -265,8 +271,15 @@ class OpenpyxlBook:
                 for j, value in enumerate(row, start=1)
             }
         )
-        for i, (link, level) in enumerate(zip(results.links, results.levels, strict=True)):
-            ws.cell(first + i, 10).alignment = Alignment(wrap_text=True, vertical="top")
+        top, wrap = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
+        for r in range(first, max(old_last, first + len(results.rows) - 1) + 1):
+            ws.row_dimensions[r].height = None  # rows move up, their old heights do not
+        for i, (row, link, level) in enumerate(
+            zip(results.rows, results.links, results.levels, strict=True)
+        ):
+            for col in range(1, len(RESULT_HEADERS) + 1):  # a tall row reads from its top
+                ws.cell(first + i, col).alignment = wrap if col in RESULT_WRAPPED else top
+            ws.row_dimensions[first + i].height = result_row_height(row)
             if level:
                 ws.cell(first + i, 2).fill = PatternFill("solid", fgColor=level)
             if link is not None:
@@ -278,10 +291,23 @@ class OpenpyxlBook:
                 cell.font = Font(color="0563C1", underline="single")
 
     def save(self) -> None:
-        """Save to `out`; when that is the workbook itself, keep a backup (self.backup)."""
+        """Save to `out`; when that is the workbook itself, keep a backup (self.backup).
+
+        A workbook is not rewritten in place when the rewrite would drop something the clerk
+        put in it that the file writer cannot carry over (text boxes, shapes, form controls:
+        `package.lost_objects`); a copy is written without them, the workbook stays whole."""
         guard_output(self.out, in_place=True)  # open in Excel, or read-only: not written
         in_place = self.out.exists() and same_file(self.out, self.path)
-        self.backup = save_atomic(self.wb, self.out, backup=in_place)
+        data = render(self.wb.save)
+        if in_place:
+            lost = lost_objects(self.path, data)
+            if lost:
+                raise GknbError(
+                    f"{self.path.name} 中有{'、'.join(lost)}，直接改写文件会丢失它们，文件未改动。"
+                    f"请在 Excel 中打开，用“年报助手”选项卡的按钮操作（在 Excel 中修改不会丢失），"
+                    f"或先把它们移到别的文件再试。"
+                )
+        self.backup = write_atomic(self.out, data, backup=in_place)
 
 
 # ---- files ---------------------------------------------------------------------------------
