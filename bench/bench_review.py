@@ -1,6 +1,6 @@
 """Benchmark of `gknb review` (DESIGN.md: 300 workbooks reviewed in < 15 s on 2 cores).
 
-For each N the generator (gknb.review.generate) writes N realistic workbooks of both formats,
+For each N the generator (tests/support/generate.py) writes N realistic workbooks of both formats,
 some agencies with two consecutive years, and one single-cell mistake in about 30% of them; the
 folder is cached under /tmp and reused. A mixed folder adds published reports (text in the
 seeds' layout) when the report reader is installed.
@@ -10,7 +10,7 @@ and JSON lines; the JSON lines are scored against the manifest:
   recall        = injected findings found with the right rule and cell / all injected (must be 100%)
   false errors  = error findings that no injected mistake explains (must be 0)
 
-Also printed: per-file cost, the same review in one process (--jobs 1), and the cost of just
+Also printed: per-file cost, the same review with one worker process (--jobs 1), and the cost of just
 opening each file and reading every sheet with python-calamine, the fastest reader available;
 peak RSS of the parent and of the workers. Memory must stay flat from N = 300 to N = 3,000.
 
@@ -31,7 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from gknb.review.generate import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from support.generate import (
     MANIFEST,
     Score,
     generate,
@@ -178,7 +180,7 @@ def bench(n: int, jobs: int, report_rate: float, serial: bool) -> bool:
         check_ms = one["phases"]["check"] / n * 1000
         open_ms, count = calamine_open_ms(folder)
         print(
-            f"  one process (--jobs 1, checking only): {check_ms:.2f} ms per file; "
+            f"  one worker (--jobs 1, checking only): {check_ms:.2f} ms per file; "
             f"calamine open + read all sheets: {open_ms:.2f} ms per file "
             f"({count} workbooks) -> ratio {check_ms / open_ms:.1f}x"
         )

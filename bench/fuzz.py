@@ -25,10 +25,11 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TypedDict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import fuzz_support  # type: ignore[import-not-found]
+import fuzz_support
 
 BASIC = ("traceback", "exit 3", "hang", "memory")
 _SEEDS: dict[str, Path] = {}
@@ -43,7 +44,19 @@ def _init(seeds: dict[str, Path], work: Path) -> None:
 BATCH = 20  # inputs per batch task
 
 
-def _as_dict(outcome: fuzz_support.Outcome) -> dict[str, object]:
+class Row(TypedDict):
+    """One case's line in the results (JSON)."""
+
+    case: str
+    command: str
+    code: int
+    seconds: float
+    rss_mb: float
+    problems: list[str]
+    stderr: str
+
+
+def _as_dict(outcome: fuzz_support.CaseRun) -> Row:
     return {
         "case": outcome.case,
         "command": outcome.command[0] if outcome.command else "",
@@ -55,7 +68,7 @@ def _as_dict(outcome: fuzz_support.Outcome) -> dict[str, object]:
     }
 
 
-def _case(args: tuple[int, int]) -> list[dict[str, object]]:
+def _case(args: tuple[int, int]) -> list[Row]:
     """Task n: one input through one command (one task in three), or a batch of BATCH inputs
     checked and reviewed together."""
     n, seed = args
@@ -87,7 +100,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="gknb-fuzz-") as tmp:
         work = Path(tmp)
         seeds = fuzz_support.make_seeds(work / "seeds")
-        results: list[dict[str, object]] = []
+        results: list[Row] = []
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(args.jobs, initializer=_init, initargs=(seeds, work / "cases")) as pool:
             tasks = ((n, args.seed) for n in range(10**9))
@@ -106,11 +119,11 @@ def main() -> None:
         disagreements = _agreement(seeds, work, agree_n, args.seed)
     kinds: Counter[str] = Counter()
     for r in results:
-        for p in r["problems"]:  # type: ignore[attr-defined]
+        for p in r["problems"]:
             kinds[str(p).split(" ")[0] if str(p).startswith(("hang", "memory")) else str(p)] += 1
     commands = Counter(str(r["command"]) for r in results)
-    peak = max((float(r["rss_mb"]) for r in results), default=0.0)  # type: ignore[arg-type]
-    slowest = max((float(r["seconds"]) for r in results), default=0.0)  # type: ignore[arg-type]
+    peak = max((r["rss_mb"] for r in results), default=0.0)
+    slowest = max((r["seconds"] for r in results), default=0.0)
     failing = [r for r in results if r["problems"]]
     summary = {
         "cases": len(results),

@@ -5,28 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from gknb.formats import FORMATS
-from gknb.synth import consistent_values
-from gknb.workbook import template
-from gknb.workbook.template import build_workbook
-
-# helper modules beside this file (zipcraft, fuzz_support): with --import-mode=importlib the
-# test folders are not on sys.path
+# helper modules beside this file (support/, zipcraft, fuzz_support): with
+# --import-mode=importlib the test folders are not on sys.path
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# The real published seed reports (tests/data/README.md).
-SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
-
-
-def needs(tool: str) -> pytest.MarkDecorator:
-    """Skip when a tool is missing, except in CI where its absence is a failure."""
-    missing = shutil.which(tool) is None and not os.environ.get("CI")
-    return pytest.mark.skipif(missing, reason=f"{tool} 未安装（CI 中会安装）")
-
-
-def write_values(wb, version: str, values: dict) -> None:
-    template.write_values(wb, FORMATS[version], values)
+from support.books import filled_workbook
 
 
 @pytest.fixture
@@ -41,13 +25,7 @@ def make_book(tmp_path):
         year: int | None = None,
         agency: str = "测试局",
     ) -> Path:
-        import random
-
-        year = year or (2020 if version == "2019" else 2025)
-        wb = build_workbook(version, agency=agency, year=year)
-        values = consistent_values(FORMATS[version], random.Random(seed))
-        values.update(overrides or {})
-        write_values(wb, version, values)
+        wb = filled_workbook(version, seed=seed, overrides=overrides, agency=agency, year=year)
         path = tmp_path / name
         wb.save(path)
         return path

@@ -5,7 +5,8 @@ Seeds are built here (workbooks of both formats from the template, a published r
 HTML and Word); each case mutates one seed (byte flips, truncations, zip headers that lie, XML
 mutations, control characters, huge sheets, deeply nested HTML, long digit runs) or a fault
 around it (lock file, read-only file, SIGKILL mid-write, disk full), runs one command on it, and
-records the outcome. A case fails when the process prints a traceback, exits 3 (or by a signal
+records the outcome. A case fails when the process prints a traceback (or any stderr line that
+is not one of our Chinese lines, such as a library's warning), exits 3 (or by a signal
 it did not get from us), uses more than `HANG_SECONDS` of CPU (or is still running at three times
 that on the wall clock), or takes more than `MEMORY_MB`.
 
@@ -40,8 +41,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 def make_seeds(folder: Path) -> dict[str, Path]:
     """Consistent reports of every kind the product reads, written into `folder`."""
     from gknb.formats import FORMATS
-    from gknb.review.generate import report_text, write_workbook
     from gknb.synth import consistent_values
+    from support.generate import report_text, write_workbook
 
     folder.mkdir(parents=True, exist_ok=True)
     seeds: dict[str, Path] = {}
@@ -264,7 +265,7 @@ def mutate(seed: Path, out: Path, rng: random.Random) -> str:
 
 
 @dataclass
-class Outcome:
+class CaseRun:
     case: str
     command: list[str]
     code: int
@@ -279,6 +280,7 @@ class Outcome:
         return bool(self.problems)
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 TRACEBACK = re.compile(
     r"Traceback \(most recent call last\)|Exception ignored in|^\w+Error: ", re.M
 )
@@ -293,7 +295,7 @@ def run_gknb(
     preexec: Callable[[], None] | None = None,
     wrap: list[str] | None = None,
     hang_after: float = HANG_SECONDS,
-) -> Outcome:
+) -> CaseRun:
     """One `gknb` process; its time, peak memory and output judged."""
     command = [*(wrap or []), sys.executable, "-m", "gknb", *args]
     peak_before, cpu_before = _children_peak_mb(), _children_cpu()
@@ -321,7 +323,7 @@ def run_gknb(
     cpu = _children_cpu() - cpu_before
     peak_after = _children_peak_mb()
     rss = peak_after if peak_after > peak_before else 0.0  # 0: not above an earlier case
-    result = Outcome(
+    result = CaseRun(
         case, args, proc.returncode, seconds, rss, err.decode("utf-8", "replace"),
         out.decode("utf-8", "replace"),
     )  # fmt: skip
@@ -333,6 +335,8 @@ def run_gknb(
         result.problems.append(f"hang {max(cpu, seconds):.1f}s")
     if TRACEBACK.search(result.stderr):
         result.problems.append("traceback")
+    elif any(line.strip() and not _CJK.search(line) for line in result.stderr.splitlines()):
+        result.problems.append("library text")  # every line the user sees is ours, in Chinese
     if proc.returncode == 3:
         result.problems.append("exit 3")
     elif proc.returncode < 0 or proc.returncode not in (0, 1, 2):
@@ -365,7 +369,7 @@ def _copy(src: Path, dest: Path) -> Path:
     return dest
 
 
-def run_case(n: int, seeds: dict[str, Path], work: Path, rng: random.Random) -> Outcome:
+def run_case(n: int, seeds: dict[str, Path], work: Path, rng: random.Random) -> CaseRun:
     """Case n: one mutation or fault, one command."""
     folder = work / f"c{n}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -432,7 +436,7 @@ def _command(target: Path, folder: Path, seeds: dict[str, Path], rng: random.Ran
     ]
 
 
-def _judge_review(outcome: Outcome, folder: Path) -> None:
+def _judge_review(outcome: CaseRun, folder: Path) -> None:
     """The healthy neighbour keeps its result and the summary is written."""
     import json
 
@@ -449,7 +453,7 @@ def _judge_review(outcome: Outcome, folder: Path) -> None:
             outcome.problems.append("healthy neighbour spoiled")
 
 
-def _fault_case(n: int, seed: Path, folder: Path, rng: random.Random) -> Outcome:
+def _fault_case(n: int, seed: Path, folder: Path, rng: random.Random) -> CaseRun:
     """Faults around a healthy workbook: what must survive is the user's file and its backup."""
     book = _copy(seed, folder / f"本局{seed.suffix}")
     original = book.read_bytes()
@@ -477,7 +481,7 @@ def _fault_case(n: int, seed: Path, folder: Path, rng: random.Random) -> Outcome
     return _enospc_case(case, command, book, folder, original, rng)
 
 
-def _judge_intact(outcome: Outcome, book: Path, original: bytes) -> None:
+def _judge_intact(outcome: CaseRun, book: Path, original: bytes) -> None:
     """After any interruption the workbook is the original or a complete new version, and any
     backup is a complete workbook."""
     import zipfile
@@ -494,11 +498,11 @@ def _judge_intact(outcome: Outcome, book: Path, original: bytes) -> None:
 
 def _enospc_case(
     case: str, command: list[str], book: Path, folder: Path, original: bytes, rng: random.Random
-) -> Outcome:
+) -> CaseRun:
     """The command on a disk that fills up part way (a small tmpfs in a private mount
     namespace); skipped (judged clean) where that cannot be made."""
     if shutil.which("unshare") is None or os.geteuid() != 0:
-        return Outcome(case, command, 0, 0.0, 0.0, "")
+        return CaseRun(case, command, 0, 0.0, 0.0, "")
     size_kb = 2 * len(original) // 1024 + rng.choice([4, 40, 120])
     disk = folder / "disk"
     disk.mkdir()
@@ -575,7 +579,7 @@ def mutated_workbooks(seeds: dict[str, Path], work: Path, count: int, seed: int 
 
 def run_batch(
     n: int, size: int, seeds: dict[str, Path], work: Path, rng: random.Random
-) -> list[Outcome]:
+) -> list[CaseRun]:
     """`size` mutated inputs in one folder, each a case: checked together by one `gknb check`
     and reviewed together (beside a healthy neighbour) by one `gknb review`. A process that
     fails is run again on each input alone, so the failure is pinned to its case."""
@@ -589,7 +593,7 @@ def run_batch(
             target = folder / f"样本{n + i}{seeds[key].suffix}"
             made.append((target, f"{n + i}:{key}:{mutate(seeds[key], target, rng)}"))
         _copy(seeds["2021.xlsx"], folder / "邻居.xlsx")
-        failures: list[Outcome] = []
+        failures: list[CaseRun] = []
         peak = slowest = 0.0
         for kind in ("check", "review"):
             if kind == "check":
@@ -622,7 +626,7 @@ def run_batch(
             failures += pinned or [outcome]
         failed = {o.case for o in failures}
         clean = [
-            Outcome(case, ["batch"], 0, slowest, peak, "") for _, case in made if case not in failed
+            CaseRun(case, ["batch"], 0, slowest, peak, "") for _, case in made if case not in failed
         ]
         return failures + clean
     finally:

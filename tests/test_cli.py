@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from gknb.cli import main
+from support import SEEDS
 
 
 def run(*args, cwd=None):
@@ -135,9 +136,7 @@ def test_output_cut_short_is_not_an_error(make_book):
 
 
 def test_new_says_what_it_took_from_last_year(tmp_path, capsys):
-    from pathlib import Path
-
-    seed = Path(__file__).parent / "data" / "seeds" / "001_39c027d6b48abaaa.txt"
+    seed = SEEDS / "001_39c027d6b48abaaa.txt"
     assert main(["new", str(tmp_path / "a.xlsx"), "--agency", "赣州市生态环境局", "--year", "2021",
                  "--prior", str(seed)]) == 0  # fmt: skip
     out = capsys.readouterr().out
@@ -346,3 +345,20 @@ def test_truncated_package_relationships_on_save(make_book, tmp_path, capsys, co
                 assert zf.testzip() is None
             assert main(["check", str(written)]) in (0, 1)
             capsys.readouterr()
+
+
+def test_check_of_a_folder_skips_a_readme_and_names_it(make_book, tmp_path, capsys):
+    """In a folder a file with none of a report's marks is skipped with one line (exit as
+    for the reports); given by name it is that file's error (exit 2)."""
+    folder = tmp_path / "报告"
+    folder.mkdir()
+    make_book("2021", name="报告/甲.xlsx")
+    readme = folder / "README.md"
+    readme.write_text("# Reports\n\nSent by the offices.\n", encoding="utf-8")
+    assert main(["check", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.strip() == f"{readme}：不是年报，已跳过。"
+    assert "甲.xlsx ==" in captured.out
+    assert main(["check", str(readme)]) == 2
+    line = _one_chinese_line(capsys.readouterr().err)
+    assert line.startswith("README.md：不是政府信息公开工作年度报告")

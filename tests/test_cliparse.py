@@ -9,7 +9,7 @@ import re
 import pytest
 
 from gknb.cli import build_parser, main
-from gknb.cliparse import EXIT_USAGE, Parser, width
+from gknb.cliparse import EXIT_USAGE, CommandParser, width
 
 ENGLISH = re.compile(
     r"usage|error:|required|invalid|unrecognized|expected|ambiguous|arguments|choose from"
@@ -84,6 +84,6 @@ def test_help_and_version_exit_zero(capsys):
 
 def test_other_argparse_users_keep_their_language():
     """The Chinese texts are swapped in only while our parser parses and formats."""
-    Parser(prog="x").format_help()
+    CommandParser(prog="x").format_help()
     plain = argparse.ArgumentParser(prog="y")
     assert "usage: y" in plain.format_usage()

@@ -8,7 +8,6 @@ openpyxl adapter reading the same workbook from a file, so both adapters must ag
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import json
 import random
@@ -34,7 +33,8 @@ from gknb.workbook.contract import (
 )
 from gknb.workbook.live import XlwingsBook
 from gknb.workbook.marks import parse_address, plan_marks, summary
-from gknb.workbook.template import build_workbook, write_values
+from support.books import filled_workbook
+from support.xlwings_remote import remote_book_json
 
 ARGS = ["--wb=测试局2025年报.xlsm", "--from_xl=1", r"--app=C:\Office\EXCEL.EXE", "--hwnd=1234"]
 
@@ -55,11 +55,7 @@ def xw() -> Iterator[Any]:
 
 
 def _filled(version: str = "2021", seed: int = 3) -> openpyxl.Workbook:
-    fmt = FORMATS[version]
-    wb = build_workbook(version, agency="测试局", year=2025)
-    values = consistent_values(fmt, random.Random(seed))
-    write_values(wb, fmt, values)
-    return wb
+    return filled_workbook(version, seed=seed, year=2025)
 
 
 def _set(wb: openpyxl.Workbook, key: tuple[str, str, str], value: object) -> str:
@@ -69,50 +65,6 @@ def _set(wb: openpyxl.Workbook, key: tuple[str, str, str], value: object) -> str
     return where
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
-
-
-def payload(xw: Any, wb: openpyxl.Workbook, name: str = "测试局2025年报.xlsm") -> dict[str, Any]:
-    sheets = []
-    for ws in wb.worksheets:
-        rows = ws.iter_rows(
-            min_row=1, max_row=max(ws.max_row, 1), max_col=max(ws.max_column, 1), values_only=True
-        )
-        sheets.append(
-            {
-                "name": ws.title,
-                "values": [[_json_value(v) for v in row] for row in rows],
-                "pictures": [],
-                "tables": [],
-                "notes": [],
-                "notes_supported": True,
-            }
-        )
-    names = []
-    for name_, dn in wb.defined_names.items():
-        ((sheet, cells),) = list(dn.destinations)
-        names.append(
-            {
-                "name": name_,
-                "sheet_index": wb.sheetnames.index(sheet),
-                "address": cells.replace("$", ""),
-                "book_scope": True,
-                "scope_sheet_name": None,
-                "scope_sheet_index": None,
-            }
-        )
-    return {
-        "client": "Office.js",
-        "version": xw.__version__,
-        "book": {"name": name, "active_sheet_index": 0, "selection": "A1"},
-        "names": names,
-        "sheets": sheets,
-    }
-
-
 def run(
     xw: Any,
     wb: openpyxl.Workbook,
@@ -120,7 +72,7 @@ def run(
     capsys: pytest.CaptureFixture[str],
     name: str = "测试局2025年报.xlsm",
 ) -> tuple[int, str, str, Any]:
-    book = xw.Book(json=payload(xw, wb, name))
+    book = xw.Book(json=remote_book_json(wb, name))
     book.set_mock_caller()
     code = excel.main([*args, *ARGS])
     out, err = capsys.readouterr()
@@ -339,7 +291,7 @@ def test_clear_restores_registered_cells(xw: Any, capsys: pytest.CaptureFixture[
     registry.append([TABLE_SHEETS["T3"], "D5", Fill.solid("E7E6E6").to_json()])
     registry.append([TABLE_SHEETS["T4"], "B4", Fill().to_json()])
     registry.append(["不存在的表", "A1", Fill().to_json()])
-    data = payload(xw, wb)
+    data = remote_book_json(wb)
     for sheet in data["sheets"]:
         if sheet["name"] in (TABLE_SHEETS["T3"], TABLE_SHEETS["T4"]):
             sheet["notes"] = [{"address": "D5" if "三" in sheet["name"] else "B4"}]

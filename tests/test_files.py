@@ -209,12 +209,15 @@ def test_full_disk_during_fill_keeps_workbook_and_backup(make_book, capsys, monk
         ["new", "{dir}/n.xlsx", "--agency", "局", "--year", "2025"],
         ["export", "{book}", "-o", "{dir}/r.docx", "--force"],
         ["review", "{book}", "-o", "{dir}/s.xlsx"],
+        ["import", "{seed}", "-o", "{dir}/i.xlsx"],
+        ["fill", "{book}"],
     ],
 )
 def test_full_disk_every_write_command_exit_2(make_book, tmp_path, capfd, monkeypatch, command):
-    book = make_book()
+    book = make_book(overrides={("T4", "all", "rv_total"): None})  # fill has a total to write
     before = book.read_bytes()
-    argv = [a.format(book=book, dir=tmp_path) for a in command]
+    seed = sorted((Path(__file__).parent / "data" / "seeds").glob("*.txt"))[1]
+    argv = [a.format(book=book, dir=tmp_path, seed=seed) for a in command]
     _disk_full(monkeypatch)
     code = main(argv)
     err = capfd.readouterr().err

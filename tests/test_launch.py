@@ -337,7 +337,7 @@ def test_com_retries_become_finite() -> None:
     fake = types.ModuleType("fake_xlwindows")
     fake.N_COM_ATTEMPTS = 0  # type: ignore[attr-defined]  # xlwings' "for ever"
     assert launch.limit_com_retries(fake)
-    assert fake.N_COM_ATTEMPTS == launch.COM_ATTEMPTS > 0  # type: ignore[attr-defined]
+    assert fake.N_COM_ATTEMPTS == launch.COM_ATTEMPTS > 0  # type: ignore[attr-defined]  # set above
     assert not launch.limit_com_retries(types.ModuleType("no_such_setting"))
     if sys.platform != "win32":
         assert not launch.limit_com_retries()  # no COM engine here: nothing to limit

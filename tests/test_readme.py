@@ -3,6 +3,7 @@ import io
 from pathlib import Path
 
 from gknb.cli import main
+from support.books import filled_workbook
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -74,7 +75,6 @@ def test_readme_json_example_is_what_check_prints(tmp_path, capsys):
     from gknb.formats import F2021
     from gknb.synth import consistent_values, report_from_values
     from gknb.totals import compute_totals
-    from gknb.workbook.template import build_workbook, write_values
 
     values = consistent_values(F2021, random.Random(1))
     shift = 2 - values[("T3", "carry_out", "natural")]  # make the right value 2
@@ -88,8 +88,7 @@ def test_readme_json_example_is_what_check_prints(tmp_path, capsys):
     # the clerk typed 3, and the row total along with it: only the column is out of balance
     values[("T3", "carry_out", "natural")] = 3
     values[("T3", "carry_out", "total")] += 1
-    wb = build_workbook("2021", agency="测试局", year=2025)
-    write_values(wb, F2021, values)
+    wb = filled_workbook(values=values)
     path = tmp_path / "测试局.xlsx"
     wb.save(path)
     assert main(["check", "--json", str(path)]) == 1

@@ -64,7 +64,7 @@ def test_check_marks_the_closed_workbook_in_place_through_the_engine(
     )
     assert proc.returncode == launch.EXIT_OK, proc.stderr
     answer = launch.read_result(result)
-    assert answer.startswith("本局 2025年报.xlsx：错误 ")
+    assert answer.startswith("本局 2025年报.xlsx：错误 1 处，警告 0 处，提示 0 处")
     assert "问题已在工作簿中标色并加批注（原文件备份为 本局 2025年报.备份.xlsx）" in answer
     assert _fill_of(book, WRONG_TOTAL) == COLORS["error"]
     assert backup_path(book).read_bytes() == original
@@ -143,7 +143,7 @@ def test_one_bad_file_does_not_spoil_the_others(make_book: MakeBook, tmp_path: P
     lines = answer.splitlines()
     assert code == launch.EXIT_USER_ERROR and len(lines) == 3
     assert lines[0].startswith("不是年报.xlsx")
-    assert lines[1].startswith("本局 2025年报.xlsx：错误 ")
+    assert lines[1].startswith("本局 2025年报.xlsx：错误 1 处，警告 0 处，提示 0 处")
     assert lines[2] == f"找不到文件 {missing}。"
     assert _fill_of(book, WRONG_TOTAL) == COLORS["error"]
 

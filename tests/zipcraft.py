@@ -56,8 +56,24 @@ def members_of(path: Path) -> Iterator[Member]:
             yield member(info.filename, zf.read(info))
 
 
-def lie(m: Member, **fields: int) -> Member:
-    return replace(m, **fields)
+def lie(
+    m: Member,
+    *,
+    size: int | None = None,
+    crc: int | None = None,
+    method: int | None = None,
+    version: int | None = None,
+    flags: int | None = None,
+) -> Member:
+    """The member with some header numbers changed (the bytes stay as they are)."""
+    return replace(
+        m,
+        size=m.size if size is None else size,
+        crc=m.crc if crc is None else crc,
+        method=m.method if method is None else method,
+        version=m.version if version is None else version,
+        flags=m.flags if flags is None else flags,
+    )
 
 
 def write(path: Path, members: Iterable[Member]) -> Path:

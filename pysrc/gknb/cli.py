@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gknb import __version__
-from gknb.cliparse import Parser
+from gknb.cliparse import CommandParser
 from gknb.console import err, format_name, out, print_findings, silence_stdout
 from gknb.errors import GknbError, quiet_libraries
 from gknb.files import backup_path
@@ -52,8 +52,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         service.accept(paths[0], args.accept)
         out(f"已记录核实理由：{paths[0]}")
     status = EXIT_OK
+    named = {Path(f) for f in args.files}
     for path in paths:
         result = service.check_file(path, prior)
+        if result.not_report and path not in named:  # a README or note in a folder
+            err(f"{path}：不是年报，已跳过。")
+            continue
         if result.error is not None or result.report is None:
             error = result.error or ""
             err(error if error.startswith(path.name) else f"{path}：{error}")
@@ -232,7 +236,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
+    parser = CommandParser(
         prog="gknb",
         description="政府信息公开年报助手：新建、校验、填充合计、导出政府信息公开工作年度报告。",
         epilog="每个命令的用法：gknb 命令 -h（如 gknb check -h）。",

@@ -168,7 +168,7 @@ class Formatter(argparse.HelpFormatter):
         return "\n".join(indent + line for line in _wrap(" ".join(text.split()), width))
 
 
-class Parser(argparse.ArgumentParser):
+class CommandParser(argparse.ArgumentParser):
     """An ArgumentParser that speaks Chinese and exits with EXIT_USAGE on a usage error."""
 
     def __init__(self, add_help: bool = True, **kwargs: Any) -> None:
@@ -179,14 +179,14 @@ class Parser(argparse.ArgumentParser):
         if add_help:
             self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
-    def parse_known_args(  # type: ignore[override]
+    def parse_known_args(  # type: ignore[override]  # typeshed overloads it by namespace type; ours returns a Namespace
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
         self._argv = list(sys.argv[1:] if args is None else args)
         with chinese():
             return super().parse_known_args(args, namespace)
 
-    def parse_args(  # type: ignore[override]
+    def parse_args(  # type: ignore[override]  # typeshed overloads it by namespace type; ours returns a Namespace
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> argparse.Namespace:
         with chinese():

@@ -19,6 +19,12 @@ class ReadOnlyFile(GknbError):
     """The file (or its disk) is read-only; it was not changed."""
 
 
+class NotAReport(GknbError):
+    """The file has none of a report's marks (no 政府信息公开 heading, part or table label):
+    a README or a note beside the reports, not a report that could not be read. A folder
+    check or review skips it and says so; given by name, it is that file's one line."""
+
+
 class DiskFull(GknbError):
     """The disk filled up while writing; the original and its backups are unchanged."""
 

@@ -25,7 +25,6 @@ import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from gknb.errors import GknbError, quiet_libraries
@@ -36,6 +35,7 @@ from gknb.launch import (
     EXIT_USER_ERROR,
     RIBBON_TIMEOUT,
     Answer,
+    Reply,
     Watchdog,
     limit_com_retries,
     local_path,
@@ -54,12 +54,6 @@ COMMANDS = ("check", "fill", "clear", "export", "text", "help")
 # ---- commands: each the shared operation over the live book, and its message ------------------
 
 
-@dataclass
-class Outcome:
-    code: int
-    stdout: str = ""
-
-
 def _read(book: XlwingsBook) -> Report:
     from gknb.workbook.reader import read_book
 
@@ -74,7 +68,7 @@ def first_cell(findings: list[Finding]) -> str | None:
     return first.cell if first else None
 
 
-def cmd_check(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
+def cmd_check(book: XlwingsBook, args: argparse.Namespace) -> Reply:
     from gknb import service
     from gknb.workbook.marks import summary
 
@@ -84,10 +78,10 @@ def cmd_check(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
     target = first_cell(findings)
     if target:
         book.select(parse_address(target))
-    return Outcome(EXIT_OK, summary(findings))
+    return Reply(EXIT_OK, summary(findings))
 
 
-def cmd_fill(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
+def cmd_fill(book: XlwingsBook, args: argparse.Namespace) -> Reply:
     with book.frozen():
         result = ops.fill(book, _read(book))
     parts = [
@@ -98,16 +92,16 @@ def cmd_fill(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
         bad = sorted({locations.get(k, "?") for c in result.blocked for k in c.blocked_by})
         shown = "、".join(bad[:5]) + ("等" if len(bad) > 5 else "")
         parts.append(f"另有 {len(result.blocked)} 个合计未计算：{shown} 不是有效数字，请先改正。")
-    return Outcome(EXIT_OK, "".join(parts))
+    return Reply(EXIT_OK, "".join(parts))
 
 
-def cmd_clear(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
+def cmd_clear(book: XlwingsBook, args: argparse.Namespace) -> Reply:
     with book.frozen():
         count = ops.clear(book)
-    return Outcome(EXIT_OK, f"已清除 {count} 个单元格的校验标记。")
+    return Reply(EXIT_OK, f"已清除 {count} 个单元格的校验标记。")
 
 
-def cmd_export(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
+def cmd_export(book: XlwingsBook, args: argparse.Namespace) -> Reply:
     from gknb.model import summary_line
     from gknb.word.export import ErrorsRemain, export_workbook
 
@@ -122,7 +116,7 @@ def cmd_export(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
     try:
         out = export_workbook(path, force=args.force, notes=notes, on_findings=seen.extend)
     except ErrorsRemain as exc:
-        return Outcome(
+        return Reply(
             EXIT_CONFIRM,
             f"工作簿仍有 {exc.count} 处错误（点“校验”可看到标出的单元格），这样的报告不宜发布。"
             f"\n仍然按现状导出 Word 吗？",
@@ -130,10 +124,10 @@ def cmd_export(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
     lines = [f"已导出 Word：{out}", *notes]
     if any(not f.settled for f in seen):
         lines.append(f"校验：{summary_line(seen)}")
-    return Outcome(EXIT_OK, "\n".join(lines))
+    return Reply(EXIT_OK, "\n".join(lines))
 
 
-def cmd_text(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
+def cmd_text(book: XlwingsBook, args: argparse.Namespace) -> Reply:
     """生成说明文字: the sentences of parts 三 and 四 into their own cells of 正文."""
     with book.frozen():
         result = ops.write_text(book, _read(book))
@@ -142,19 +136,19 @@ def cmd_text(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
         lines.append(
             "“正文”中的说明文字已被您修改过，未覆盖；新生成的文字可用命令 gknb text 查看。"
         )
-    return Outcome(EXIT_OK, "".join(lines))
+    return Reply(EXIT_OK, "".join(lines))
 
 
-def cmd_help(book: XlwingsBook, args: argparse.Namespace) -> Outcome:
+def cmd_help(book: XlwingsBook, args: argparse.Namespace) -> Reply:
     if README not in book.sheet_names():
         raise GknbError("找不到“说明”工作表，它可能已被删除或改名。")
     sheet = book.book.sheets[README]
     sheet.activate()
     sheet.range("A1").select()
-    return Outcome(EXIT_OK)
+    return Reply(EXIT_OK)
 
 
-COMMAND_FUNCS: dict[str, Callable[[XlwingsBook, argparse.Namespace], Outcome]] = {
+COMMAND_FUNCS: dict[str, Callable[[XlwingsBook, argparse.Namespace], Reply]] = {
     "check": cmd_check,
     "fill": cmd_fill,
     "clear": cmd_clear,
@@ -231,25 +225,25 @@ def _utf8_streams() -> None:
                 stream.reconfigure(encoding="utf-8")
 
 
-def run(args: argparse.Namespace, debug: bool) -> tuple[int, str]:
-    """The command's exit code and answer text; never raises."""
+def run_command(args: argparse.Namespace, debug: bool) -> Reply:
+    """The button's answer: its exit code and text; never raises."""
     try:
         caller = caller_book(args)
         require_local(caller)
         book = XlwingsBook(caller)
-        outcome = COMMAND_FUNCS[args.command](book, args)
+        return COMMAND_FUNCS[args.command](book, args)
     except GknbError as exc:
         if debug:
             traceback.print_exc()
-        return EXIT_USER_ERROR, str(exc)
+        return Reply(EXIT_USER_ERROR, str(exc))
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        return EXIT_INTERNAL, (
+        return Reply(
+            EXIT_INTERNAL,
             f"年报助手内部错误：{type(exc).__name__}: {exc}。"
-            f"请设置环境变量 GKNB_DEBUG=1 后重试，并把显示的内容发给技术支持。"
+            f"请设置环境变量 GKNB_DEBUG=1 后重试，并把显示的内容发给技术支持。",
         )
-    return outcome.code, outcome.stdout
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -276,9 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet_libraries(debug)
     limit_com_retries()
     with Watchdog(timeout_from_env(RIBBON_TIMEOUT), answer):
-        code, text = run(args, debug)
-        answer.give(code, text)
-    return code
+        reply = run_command(args, debug)
+        answer.give(reply.code, reply.text)
+    return reply.code
 
 
 if __name__ == "__main__":

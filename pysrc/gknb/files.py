@@ -193,7 +193,7 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def render(content: Content) -> bytes:
+def content_bytes(content: Content) -> bytes:
     """The bytes to write. A writer (e.g. openpyxl's save) writes into memory first, so a
     full disk can never interrupt it half way (and leave a zip file open)."""
     if isinstance(content, bytes | bytearray):
@@ -270,7 +270,7 @@ def write_atomic(path: Path, content: Content, *, backup: bool = False) -> Path 
     folder = _folder(path)
     check_folder(folder)
     sweep_stale(folder)
-    data = render(content)
+    data = content_bytes(content)
     tmp = write_temp(folder, data, path.suffix, _mode_for(path))
     saved: Path | None = None
     try:

@@ -32,6 +32,7 @@ import sys
 import threading
 import urllib.parse
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -43,6 +44,18 @@ RIBBON_TIMEOUT = 120.0  # seconds Excel may wait for a button (it is frozen mean
 SENDTO_TIMEOUT = 600.0  # a 发送到 run freezes nothing, but must end too
 COM_ATTEMPTS = 20  # xlwings retries a COM call Excel rejects as busy; 0 would mean for ever
 TIMEOUT_ENV = "GKNB_TIMEOUT"
+
+
+@dataclass
+class Reply:
+    """The engine's answer to a ribbon button or a 发送到 entry: an exit code (above) and one
+    text for the clerk; a 发送到 run may also name files to open and flag that errors were
+    found (its message box then shows a warning icon)."""
+
+    code: int
+    text: str = ""
+    opens: list[Path] = field(default_factory=list)  # what to open in its default program
+    errors: bool = False  # the check found errors
 
 
 # ---- the command line ------------------------------------------------------------------------

@@ -31,8 +31,8 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from gknb.errors import GknbError, quiet_libraries
 from gknb.files import backup_path, owner_lock
@@ -43,6 +43,7 @@ from gknb.launch import (
     EXIT_USER_ERROR,
     SENDTO_TIMEOUT,
     Answer,
+    Reply,
     Watchdog,
     result_arg,
     timeout_from_env,
@@ -52,14 +53,6 @@ from gknb.model import Finding
 TITLE = "年报助手"
 VERBS = {"check": "校验", "fill": "填充合计", "export": "导出Word"}
 MAX_LISTED = 5  # findings listed for a published report
-
-
-@dataclass
-class Outcome:
-    code: int
-    text: str
-    opens: list[Path] = field(default_factory=list)  # what to open in its default program
-    errors: bool = False  # the check found errors (a warning icon)
 
 
 def open_elsewhere(path: Path) -> Path | None:
@@ -85,7 +78,7 @@ def _refuse_if_open(path: Path, verb: str) -> None:
         )
 
 
-def _check(path: Path) -> Outcome:
+def _check(path: Path) -> Reply:
     from gknb import service
     from gknb.model import summary_line
 
@@ -102,17 +95,17 @@ def _check(path: Path) -> Outcome:
             line += f"问题已在工作簿中标色并加批注（原文件备份为 {backup_path(path).name}）。"
         else:
             line += "没有需要改正的地方。"
-        return Outcome(EXIT_OK, line, [path], result.has_errors)
+        return Reply(EXIT_OK, line, [path], result.has_errors)
     open_findings = [f for f in findings if not f.settled]
     listed = [f"  {f.message}" for f in open_findings[:MAX_LISTED]]
     if len(open_findings) > MAX_LISTED:
         listed.append(
             f"  ……另有 {len(open_findings) - MAX_LISTED} 处，用命令 gknb check 查看全部。"
         )
-    return Outcome(EXIT_OK, "\n".join([line, *listed]), [], result.has_errors)
+    return Reply(EXIT_OK, "\n".join([line, *listed]), [], result.has_errors)
 
 
-def _fill(path: Path) -> Outcome:
+def _fill(path: Path) -> Reply:
     from gknb import service
 
     _refuse_if_open(path, "fill")
@@ -129,10 +122,10 @@ def _fill(path: Path) -> Outcome:
         bad = sorted({result.report.locations.get(k, "?") for c in blocked for k in c.blocked_by})
         shown = "、".join(bad[:5]) + ("等" if len(bad) > 5 else "")
         line += f"另有 {len(blocked)} 个合计未计算：{shown} 不是有效数字，请先改正。"
-    return Outcome(EXIT_OK, line, [path])
+    return Reply(EXIT_OK, line, [path])
 
 
-def _export(path: Path, force: bool, ask: Callable[[str], bool] | None) -> Outcome:
+def _export(path: Path, force: bool, ask: Callable[[str], bool] | None) -> Reply:
     from gknb.model import summary_line
     from gknb.word.export import ErrorsRemain, export_workbook
 
@@ -147,17 +140,17 @@ def _export(path: Path, force: bool, ask: Callable[[str], bool] | None) -> Outco
             f"这样的报告不宜发布。仍然按现状导出 Word 吗？"
         )
         if ask is None:
-            return Outcome(EXIT_CONFIRM, question)
+            return Reply(EXIT_CONFIRM, question)
         if not ask(question):
-            return Outcome(EXIT_OK, f"{path.name}：未导出。")
+            return Reply(EXIT_OK, f"{path.name}：未导出。")
         return _export(path, True, None)
     lines = [f"{path.name}：已导出 Word：{out}", *notes]
     if any(not f.settled for f in seen):
         lines.append(f"校验：{summary_line(seen)}")
-    return Outcome(EXIT_OK, "\n".join(lines), [out])
+    return Reply(EXIT_OK, "\n".join(lines), [out])
 
 
-def run_one(verb: str, path: Path, force: bool, ask: Callable[[str], bool] | None) -> Outcome:
+def run_one(verb: str, path: Path, force: bool, ask: Callable[[str], bool] | None) -> Reply:
     """One file: never raises; a user error or a crash is that file's answer only."""
     try:
         if not path.is_file():
@@ -173,22 +166,22 @@ def run_one(verb: str, path: Path, force: bool, ask: Callable[[str], bool] | Non
         return _export(path, force, ask)
     except GknbError as exc:
         text = str(exc)
-        return Outcome(EXIT_USER_ERROR, text if path.name in text else f"{path.name}：{text}")
+        return Reply(EXIT_USER_ERROR, text if path.name in text else f"{path.name}：{text}")
     except Exception as exc:
         if os.environ.get("GKNB_DEBUG") == "1":
             traceback.print_exc()
-        return Outcome(
+        return Reply(
             EXIT_INTERNAL,
             f"{path.name}：年报助手内部错误：{type(exc).__name__}: {exc}。"
             f"请把这段文字发给技术支持。",
         )
 
 
-def combine(outcomes: Sequence[Outcome]) -> Outcome:
+def combine(outcomes: Sequence[Reply]) -> Reply:
     """One answer for several files: their lines, the most serious exit code."""
     rank = {EXIT_OK: 0, EXIT_CONFIRM: 1, EXIT_USER_ERROR: 2, EXIT_INTERNAL: 3}
     code = max((o.code for o in outcomes), key=lambda c: rank.get(c, 3), default=EXIT_OK)
-    return Outcome(
+    return Reply(
         code,
         "\n".join(o.text for o in outcomes),
         [p for o in outcomes for p in o.opens],
@@ -200,10 +193,12 @@ def combine(outcomes: Sequence[Outcome]) -> Outcome:
 
 
 def _message_box(text: str, flags: int) -> int:
+    if sys.platform != "win32":
+        raise OSError("a message box needs Windows")
     import ctypes
 
     MB_SETFOREGROUND, MB_TOPMOST = 0x10000, 0x40000
-    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    user32 = ctypes.windll.user32
     return int(user32.MessageBoxW(None, text, TITLE, flags | MB_SETFOREGROUND | MB_TOPMOST))
 
 
@@ -225,27 +220,29 @@ def ask_windows(question: str) -> bool:
 def hide_console() -> None:
     """The shortcut starts the console program minimised; hide even that — but only a console
     of our own, never the window of a command prompt the program was typed into."""
+    if sys.platform != "win32":
+        return
     import ctypes
 
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    kernel32 = ctypes.windll.kernel32
     attached = (ctypes.c_uint32 * 4)()
     if kernel32.GetConsoleProcessList(attached, 4) != 1:
         return  # other processes (a cmd.exe) share this console
     hwnd = kernel32.GetConsoleWindow()
     if hwnd:
-        ctypes.windll.user32.ShowWindow(hwnd, 0)  # type: ignore[attr-defined]
+        ctypes.windll.user32.ShowWindow(hwnd, 0)
 
 
 def open_in_default_program(path: Path) -> None:
     if sys.platform == "win32":
-        os.startfile(path)  # type: ignore[attr-defined]
+        os.startfile(path)
 
 
 # ---- entry -----------------------------------------------------------------------------------
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise GknbError(
             f"年报助手收到的参数不对（{message}）。请重新运行安装程序，它会重建“发送到”中的项目。"
         )

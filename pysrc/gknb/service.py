@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gknb import rules
-from gknb.errors import GknbError
+from gknb.errors import GknbError, NotAReport
 from gknb.formats.base import T3_CARRY_OUT
 from gknb.model import Finding, Prior, Report, Severity, Unit
 from gknb.sources import (
@@ -73,6 +73,7 @@ class CheckResult:
     report: Report | None = None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # why the file could not be read
+    not_report: bool = False  # the file is no report at all (errors.NotAReport)
 
     @property
     def has_errors(self) -> bool:
@@ -85,9 +86,16 @@ class CheckResult:
 
 def check_file(path: Path, prior: Path | None = None) -> CheckResult:
     try:
-        report = load(path, prior)
+        report = read_any(path)
+    except NotAReport as exc:
+        return CheckResult(path, error=str(exc), not_report=True)
     except GknbError as exc:  # also a failure no reader anticipated (gknb.sources.read)
         return CheckResult(path, error=str(exc))
+    if prior is not None:
+        try:  # a prior that is no report is this check's error, not a file to skip
+            report.prior = prior_from(read_any(prior))
+        except GknbError as exc:
+            return CheckResult(path, error=str(exc))
     return CheckResult(path, report, check(report))
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from gknb import ole
-from gknb.errors import GknbError
+from gknb.errors import GknbError, NotAReport
 from gknb.files import is_backup
 from gknb.model import Report
 from gknb.reader import SUFFIXES as PUBLISHED_SUFFIXES
@@ -69,9 +69,9 @@ def read_workbook_fast(path: Path) -> tuple[Report, str]:
     with the reader that produced it ("calamine", or "openpyxl" with the reason)."""
     from gknb.workbook.calamine import read_exact
     from gknb.workbook.package import damage_warning
-    from gknb.workbook.sniff import sniff
+    from gknb.workbook.sniff import screen_workbook
 
-    damaged = sniff(path)  # the same messages and the same contract as openpyxl's path
+    damaged = screen_workbook(path)  # the same messages and the same contract as openpyxl's path
     try:
         report = read_exact(path)
     except Exception as exc:  # anything calamine cannot do exactly: the reference reader decides
@@ -88,10 +88,10 @@ def read_workbook(path: Path) -> Report:
     warning, whichever library minds it."""
     from gknb.workbook.package import damage_warning
     from gknb.workbook.reader import read_book
-    from gknb.workbook.sniff import sniff
+    from gknb.workbook.sniff import screen_workbook
     from gknb.workbook.xlsx import OpenpyxlSource, open_workbook
 
-    damaged = sniff(path)
+    damaged = screen_workbook(path)
     try:
         wb = open_workbook(path, data_only=True, sniffed=True)
     except GknbError as refused:
@@ -127,9 +127,17 @@ def read_foreign_workbook(wb: Workbook, path: Path) -> Report:
     # labels in prose and lists, not the tables; its 正文 holds the texts in fixed cells
     template = {README, BODY, RESULTS} <= set(wb.sheetnames)
     skip = (README, RESULTS, PRIOR, MARKS) + ((BODY,) if template else ())
+    from gknb.reader import raise_if_not_a_report
+
+    rows = workbook_rows(wb, skip)
     try:
-        report = parse_rows(workbook_rows(wb, skip), path.name)
+        report = parse_rows(rows, path.name)
     except GknbError as exc:
+        try:
+            raise_if_not_a_report("".join(c for r in rows for c in r.cells), path.name)
+        except NotAReport as no:
+            said = str(no).removeprefix(f"{path.name}：")
+            raise NotAReport(f"{path.name} 不是用年报助手模板建立的工作簿，也{said}") from None
         raise GknbError(
             f"{path.name} 不是用年报助手模板建立的工作簿，按表格标签读取也失败了：{exc}"
         ) from None

@@ -18,11 +18,6 @@ def fold(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def squash(text: str) -> str:
-    """NFKC + collapse runs of white space to one space (for display)."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
-
-
 def outside_brackets(text: str) -> str:
     """The text without what stands in brackets, also when a line break cut a bracket pair
     ("（二）部分公开（区分处理的，只计这一" / "情形，不计其他情形）")."""

@@ -40,7 +40,7 @@ _TAIL = 40  # bytes kept across pieces so a tag split between two pieces is coun
 
 
 @dataclass(frozen=True)
-class Kind:
+class FileKind:
     """How messages name the file's kind and the program that repairs it."""
 
     what: str  # "Excel 工作簿"
@@ -48,8 +48,8 @@ class Kind:
     suffix: str  # ".xlsx"
 
 
-WORKBOOK = Kind("Excel 工作簿", "Excel", ".xlsx")
-DOCUMENT = Kind("Word 文档", "Word", ".docx")
+WORKBOOK = FileKind("Excel 工作簿", "Excel", ".xlsx")
+DOCUMENT = FileKind("Word 文档", "Word", ".docx")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def is_worksheet(name: str) -> bool:
     return name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2
 
 
-def check(path: Path, kind: Kind, label: str | None = None) -> Package:
+def check(path: Path, kind: FileKind, label: str | None = None) -> Package:
     """Inflate every member of the package at `path`, counting; GknbError if it cannot or must
     not be read. `label` names the file in messages (default: its name)."""
     label = label or path.name
@@ -101,7 +101,7 @@ def check(path: Path, kind: Kind, label: str | None = None) -> Package:
         raise GknbError(damaged) from None
 
 
-def _supported(info: zipfile.ZipInfo, label: str, kind: Kind) -> None:
+def _supported(info: zipfile.ZipInfo, label: str, kind: FileKind) -> None:
     if info.flag_bits & 0x1:
         raise GknbError(
             f"{label} 已加密（设置了打开密码），无法读取。请在 {kind.app} 中取消密码后另存再试。"
@@ -114,7 +114,7 @@ def _supported(info: zipfile.ZipInfo, label: str, kind: Kind) -> None:
         raise GknbError(_unsupported(label, kind))
 
 
-def _unsupported(label: str, kind: Kind) -> str:
+def _unsupported(label: str, kind: FileKind) -> str:
     return (
         f"{label} 使用了本程序不支持的压缩方式，请在 {kind.app} 中打开后另存为{kind.suffix} 再试。"
     )
@@ -140,7 +140,7 @@ class _Counter:
 
 
 def _inflate(
-    fp: BinaryIO, info: zipfile.ZipInfo, counter: _Counter, budget: int, label: str, kind: Kind
+    fp: BinaryIO, info: zipfile.ZipInfo, counter: _Counter, budget: int, label: str, kind: FileKind
 ) -> int:
     """Inflate one member from the raw file, counting; returns its true size."""
     damaged = GknbError(

@@ -11,10 +11,10 @@ from types import ModuleType
 
 import pytest
 
+from support import SEEDS
+
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "installer"
-# The real published seed reports (tests/data/README.md).
-SEEDS = ROOT / "tests" / "data" / "seeds"
 
 
 def pytest_configure(config: pytest.Config) -> None:

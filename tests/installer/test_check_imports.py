@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from gknb.formats import FORMATS
-from gknb.synth import consistent_values
-from gknb.workbook.template import build_workbook, write_values
+from support.books import filled_workbook
+from support.xlwings_remote import remote_book_json
 
 NOT_ON_CHECK_PATH = {"pandas", "docx", "pdfplumber", "pdfminer", "pypdfium2"}
 
@@ -41,11 +39,7 @@ def loaded_after(run: str, env: dict[str, str] | None = None) -> set[str]:
 
 @pytest.fixture
 def book(tmp_path: Path):
-    fmt = FORMATS["2021"]
-    wb = build_workbook("2021", agency="测试局", year=2025)
-    values = consistent_values(fmt, random.Random(2))
-    write_values(wb, fmt, values)
-    return wb
+    return filled_workbook(seed=2)
 
 
 def test_cli_check_of_a_workbook(book, tmp_path: Path) -> None:
@@ -71,7 +65,7 @@ def test_ribbon_check_without_pandas(book, tmp_path: Path) -> None:
     unimportable, as in the frozen engine; the check must work and load neither docx nor
     pdfplumber. The workbook comes through xlwings' remote engine (as in tests/test_excel.py)."""
     payload = tmp_path / "book.json"
-    payload.write_text(json.dumps(_payload(book)), encoding="utf-8")
+    payload.write_text(json.dumps(remote_book_json(book)), encoding="utf-8")
     run = f"""
 sys.modules["pandas"] = sys.modules["numpy"] = None  # as in the frozen engine
 import xlwings as xw
@@ -84,38 +78,3 @@ assert code == 0, code
     loaded = loaded_after(run, {"XLWINGS_LICENSE_KEY": "noncommercial"})
     assert "xlwings" in loaded and "gknb" in loaded
     assert not loaded & NOT_ON_CHECK_PATH
-
-
-def _payload(wb) -> dict:
-    """The remote engine's JSON for an openpyxl workbook (values and workbook-level names)."""
-    import xlwings
-
-    sheets = [
-        {
-            "name": ws.title,
-            "values": [
-                [v.isoformat() if hasattr(v, "isoformat") else v for v in row]
-                for row in ws.iter_rows(
-                    min_row=1, max_row=max(ws.max_row, 1), max_col=max(ws.max_column, 1),
-                    values_only=True,
-                )
-            ],
-            "pictures": [], "tables": [], "notes": [], "notes_supported": True,
-        }
-        for ws in wb.worksheets
-    ]  # fmt: skip
-    names = []
-    for name, dn in wb.defined_names.items():
-        ((sheet, cells),) = list(dn.destinations)
-        names.append(
-            {"name": name, "sheet_index": wb.sheetnames.index(sheet),
-             "address": cells.replace("$", ""), "book_scope": True,
-             "scope_sheet_name": None, "scope_sheet_index": None}
-        )  # fmt: skip
-    return {
-        "client": "Office.js",
-        "version": xlwings.__version__,
-        "book": {"name": "测试局2025年报.xlsm", "active_sheet_index": 0, "selection": "A1"},
-        "names": names,
-        "sheets": sheets,
-    }

@@ -38,7 +38,9 @@ def test_the_scripts_are_there() -> None:
 
 def test_spec_entry_points_exist() -> None:
     spec = text(INSTALLER / "gknb.spec")
-    for script in re.findall(r'INSTALLER / "([\w.]+\.py)"', spec):
+    scripts = re.findall(r'INSTALLER / "([\w.]+\.py)"', spec)
+    assert {"entry_gknb.py", "entry_gknb_excel.py"} <= set(scripts)
+    for script in scripts:
         assert (INSTALLER / script).is_file(), script
     for entry, module in (("entry_gknb.py", "cli"), ("entry_gknb_excel.py", "excel")):
         assert f"from gknb.{module} import main" in text(INSTALLER / entry)
@@ -137,7 +139,9 @@ def test_workflow_builds_with_the_scripts_that_exist() -> None:
     workflow = text(WORKFLOW)
     assert "runs-on: windows-latest" in workflow
     assert 'python-version: "3.11"' in workflow
-    for ref in re.findall(r"installer[\\/]([\w.-]+\.(?:ps1|py|cmd))", workflow):
+    refs = re.findall(r"installer[\\/]([\w.-]+\.(?:ps1|py|cmd))", workflow)
+    assert "build_windows.ps1" in refs
+    for ref in refs:
         assert (INSTALLER / ref).is_file(), ref
     for step in (
         "install.cmd') /quiet",
@@ -147,7 +151,9 @@ def test_workflow_builds_with_the_scripts_that_exist() -> None:
         assert step in workflow
     assert "actions/upload-artifact" in workflow and "gh release upload" in workflow
     build = text(INSTALLER / "build_windows.ps1")
-    for ref in re.findall(r"installer\\([\w.-]+\.(?:py|spec|txt))", build):
+    refs = re.findall(r"installer\\([\w.-]+\.(?:py|spec|txt))", build)
+    assert "gknb.spec" in refs
+    for ref in refs:
         assert (INSTALLER / ref).is_file(), ref
 
 
@@ -212,6 +218,7 @@ def test_verify_script_runs_every_ribbon_callback_and_the_send_to_path() -> None
     script = text(INSTALLER / "verify-windows.ps1")
     ui = etree.parse(str(ROOT / "addin" / "customUI" / "customUI.xml")).getroot()
     actions = {el.get("onAction") for el in ui.iter() if el.get("onAction")}
+    assert len(actions) >= 6  # one per ribbon button
     for action in actions:
         assert f"'{action}'" in script, action
     assert set(re.findall(r"'--sendto', '(\w+)'", script)) == set(sendto.VERBS)

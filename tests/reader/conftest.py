@@ -1,4 +1,4 @@
-"""The reader tests share two helper modules beside this file (reader_support, reader_layouts);
+"""The reader tests share a helper module beside this file (reader_layouts);
 with --import-mode=importlib test folders are not on sys.path, so put this one there."""
 
 import sys

@@ -14,8 +14,7 @@ import pdfplumber
 import pytest
 
 from gknb.cli import main
-
-SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
+from support import SEEDS
 
 
 class _Broken:

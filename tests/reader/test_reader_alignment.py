@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import reader_layouts as L
 
-from gknb.errors import GknbError
+from gknb.errors import GknbError, NotAReport
 from gknb.formats import FORMATS
 from gknb.model import Issue, Report
 from gknb.reader import read_report, read_text
@@ -298,11 +298,19 @@ def test_run_together_row_with_one_reading(printed: str) -> None:
     assert [f.rule for f in check(got) if f.rule != "R10"] == []  # (the text says 6 received)
 
 
+def _t3_keys(report: Report) -> set[tuple[str, str, str]]:
+    return {k for k in report.format.keys() if k[0] == "T3"}
+
+
+def _t3_read(report: Report) -> set[tuple[str, str, str]]:
+    return {k for k in report.cells if k[0] == "T3"}
+
+
 def test_run_together_row_the_columns_refute_is_not_read() -> None:
     """One cut fits the row's own total, but the column sums say otherwise (a blank cell may
     have left no trace): the row is named as unread, never read as a guess."""
     got = read_text(_with_row("1.本机关不掌握相关政府信息", "640020470"))
-    assert all(k[1] != "r4_1" for k in got.cells)
+    assert _t3_read(got) == _t3_keys(got) - {k for k in _t3_keys(got) if k[1] == "r4_1"}
     [f] = got.structure
     assert (f.rule, f.row) == ("READ", "（四）无法提供 1.本机关不掌握相关政府信息")
     assert "64 / 0 / 0 / 2 / 0 / 4 / 70" in f.message
@@ -311,7 +319,7 @@ def test_run_together_row_the_columns_refute_is_not_read() -> None:
 
 def test_run_together_row_with_several_readings_is_not_guessed() -> None:
     got = read_text(_with_row("1.本机关不掌握相关政府信息", "1121000023"))
-    assert all(k[1] != "r4_1" for k in got.cells)
+    assert _t3_read(got) == _t3_keys(got) - {k for k in _t3_keys(got) if k[1] == "r4_1"}
     [f] = got.structure
     assert (f.rule, f.severity) == ("READ", "unread")  # the reader's limit, not a fault
     assert f.row == "（四）无法提供 1.本机关不掌握相关政府信息"
@@ -420,6 +428,31 @@ def test_not_a_report(tmp_path: Path, content: str, missing: str) -> None:
     message = str(err.value)
     assert "\n" not in message and "notes.txt" in message
     assert f"未找到“{missing}”表格" in message if missing else "没有文字" in message
+    assert not isinstance(err.value, NotAReport)  # a report that cannot be read, or nothing
+
+
+@pytest.mark.parametrize("kind", ["txt", "html", "xlsx"])
+def test_a_file_with_none_of_a_reports_marks_is_not_a_report(tmp_path: Path, kind: str) -> None:
+    """A README, a note or a list beside the reports: NotAReport, which a folder check and
+    review skip (a report whose tables could not be found stays an unreadable report)."""
+    from openpyxl import Workbook
+
+    from gknb.sources import read_any
+
+    note = "各单位报送材料清单：办公室、财务科，共 12 份。"
+    path = tmp_path / f"清单.{kind}"
+    if kind == "txt":
+        path.write_text(note, encoding="utf-8")
+    elif kind == "html":
+        path.write_text(f"<html><body><p>{note}</p><p>a</p><p>b</p></body></html>", "utf-8")
+    else:
+        wb = Workbook()
+        wb.active.append(["单位", "材料"])
+        wb.active.append(["办公室", 3])
+        wb.save(path)
+    with pytest.raises(NotAReport, match="不是政府信息公开工作年度报告") as err:
+        read_any(path)
+    assert str(err.value).startswith(path.name)
 
 
 def test_table_four_missing(tmp_path: Path) -> None:
@@ -468,6 +501,8 @@ def test_scrambled_table_is_one_finding_and_no_wrong_numbers() -> None:
     lines[start:end] = labels + [n for col in columns for n in col]
     got = read_text("\n".join(lines))
     src = source()
+    assert _t3_read(got) == set()  # table 三 is not guessed; the other tables are read
+    assert {k for k in got.cells if k[0] == "T4"} == {k for k in got.format.keys() if k[0] == "T4"}
     for key, cell in got.cells.items():
         assert cell.value == src.value(key), key
     t3 = [f for f in got.structure if f.table.startswith("三")]

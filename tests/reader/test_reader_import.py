@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from reader_support import SEEDS
 
 from gknb.cli import main
 from gknb.workbook.contract import META, PRIOR_CARRY_OUT, template_locations
 from gknb.workbook.marks import parse_address
+from support import SEEDS
 
 SEED_000 = next(SEEDS.glob("000_*.txt"))
 SEED_001 = next(SEEDS.glob("001_*.txt"))
@@ -99,7 +99,7 @@ def test_import_never_overwrites_without_force(
     ("args", "words"),
     [
         (["-o", "book.docx"], ".xlsm"),
-        (["-o", "book.xlsx", "--force"], "未找到"),
+        (["-o", "book.xlsx", "--force"], "不是政府信息公开工作年度报告"),
     ],
 )
 def test_import_errors(
@@ -120,7 +120,7 @@ def test_check_reports_not_a_report_in_one_line(
     source.write_text("<html><body><p>会议纪要</p></body></html>", encoding="utf-8")
     assert main(["check", str(source)]) == 2
     err = capsys.readouterr().err.strip()
-    assert "\n" not in err and "未找到“三、收到和处理政府信息公开申请情况”表格" in err
+    assert "\n" not in err and "notes.html：不是政府信息公开工作年度报告" in err
 
 
 def test_check_with_a_published_report_as_prior(

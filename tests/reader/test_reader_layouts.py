@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 import reader_layouts as L
-from reader_support import SEEDS, needs
 
 from gknb.model import Issue, Report
 from gknb.reader import read_report, read_text
 from gknb.reader.from_html import html_rows
 from gknb.reader.parse import parse_rows
 from gknb.synth import consistent_report
+from support import SEEDS, needs
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 

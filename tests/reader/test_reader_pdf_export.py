@@ -13,13 +13,12 @@ import os
 import subprocess
 from pathlib import Path
 
-from reader_support import needs
-
 from gknb import textgen
 from gknb.model import Report
 from gknb.reader import read_report
 from gknb.rules import check
 from gknb.synth import consistent_report
+from support import needs
 
 LEAD = "本机关依照条例规定认真办理每一件政府信息公开申请并按时答复申请人依申请公开情况如下"
 

@@ -7,12 +7,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from reader_support import SEEDS
 
 from gknb.cli import main
 from gknb.model import Issue
 from gknb.reader import read_report
 from gknb.rules import check
+from support import SEEDS
 
 T2 = "二、主动公开政府信息情况"
 T3 = "三、收到和处理政府信息公开申请情况"

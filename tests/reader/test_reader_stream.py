@@ -57,7 +57,7 @@ def make(version: str, seed: int, style: str, blanks: bool) -> Report:
             elif style == "large" and rng.random() < 0.3:
                 v = rng.randint(100, 999_999)
             values[("T3", r, col)] = v
-        handled = sum(int(values[("T3", r, col)]) for r in results)  # type: ignore[call-overload]
+        handled = sum(int(values[("T3", r, col)]) for r in results)
         carry_out = 0 if style == "all zero" else rng.choice((0, 1, rng.randint(0, 50)))
         carry_in = 0 if style == "all zero" else rng.randint(0, handled + carry_out)
         values[("T3", "carry_out", col)] = carry_out
@@ -143,7 +143,7 @@ def _placed_or_named(src: Report, got: Report, skip: Key | None = None) -> None:
     assert set(got.cells) <= set(src.cells)
 
 
-def _triples(findings, severities=(Severity.ERROR, Severity.WARNING)):  # type: ignore[no-untyped-def]
+def _triples(findings, severities=(Severity.ERROR, Severity.WARNING)):
     return {(f.rule, f.table, f.row, f.column) for f in findings if f.severity in severities}
 
 

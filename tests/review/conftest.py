@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from gknb.formats import FORMATS
-from gknb.review.generate import write_workbook
 from gknb.synth import consistent_values
+from support.generate import write_workbook
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from gknb.sources import read_workbook_fast as read_workbook
 from gknb.synth import consistent_values
 from gknb.workbook.contract import META
 from gknb.workbook.template import build_workbook, write_values
+from support.books import DAMAGES, damage_structure
 
 T3_PART = "xl/worksheets/sheet5.xml"  # 三、依申请公开 in a workbook openpyxl wrote
 
@@ -227,22 +228,11 @@ def test_shared_strings_workbook(make_book, tmp_path):
     assert got == snapshot(out)
 
 
-@pytest.mark.parametrize("damage", ["rename", "delete_name", "ref_error", "insert_row"])
-def test_damaged_workbooks(make_book, damage):
-    from openpyxl import load_workbook
-    from openpyxl.workbook.defined_name import DefinedName
-
-    path = make_book("2019")
-    wb = load_workbook(path)
-    if damage == "rename":
-        wb["三、依申请公开"].title = "表三"
-    elif damage == "delete_name":
-        del wb.defined_names["GK_T4"]
-    elif damage == "ref_error":
-        wb.defined_names["GK_T3"] = DefinedName("GK_T3", attr_text="#REF!")
-    else:
-        wb["三、依申请公开"].insert_rows(8)
-    wb.save(path)
+@pytest.mark.parametrize("damage", DAMAGES)
+@pytest.mark.parametrize("version", ["2019", "2021"])
+def test_damaged_workbooks(make_book, version, damage):
+    path = make_book(version)
+    damage_structure(path, damage)
     got, _ = fast_snapshot(path)
     assert got == snapshot(path)
     assert any(f["rule"] == "R13" for f in got[1])
@@ -289,12 +279,9 @@ def test_gknb_check_reads_a_template_workbook_without_openpyxl(tmp_path):
     import subprocess
     import sys
 
-    from gknb.synth import consistent_values
-    from gknb.workbook.template import build_workbook, write_values
+    from support.books import filled_workbook
 
-    wb = build_workbook("2021", agency="测试局", year=2025)
-    fmt = FORMATS["2021"]
-    write_values(wb, fmt, dict(consistent_values(fmt, random.Random(1))))
+    wb = filled_workbook(seed=1)
     path = tmp_path / "a.xlsx"
     wb.save(path)
     code = (

@@ -12,7 +12,6 @@ from gknb.errors import GknbError, OutputExists
 from gknb.formats import FORMATS
 from gknb.review import batch, run
 from gknb.review.batch import review
-from gknb.review.generate import _settle_totals, follow_on
 from gknb.review.progress import Progress
 from gknb.review.summary import (
     DATA_FIXED,
@@ -23,12 +22,12 @@ from gknb.review.summary import (
 )
 from gknb.rules import RULES
 from gknb.synth import consistent_values
+from support.books import filled_values
+from support.generate import _settle_totals, follow_on
 
 
 def _values(version="2021", seed=1, **changes):
-    values = consistent_values(FORMATS[version], random.Random(seed))
-    values.update(changes)
-    return values
+    return filled_values(version, seed, changes)
 
 
 def _rows(ws):
@@ -298,53 +297,52 @@ def test_an_existing_summary_survives_an_interrupt(book, tmp_path, monkeypatch):
     assert _leftovers(tmp_path) == []
 
 
+def _one_bad_file(book, monkeypatch, count: int, bad: str, misbehave) -> dict[str, None]:
+    """`count` good workbooks and one more, `bad`, whose check first calls misbehave() (in the
+    worker: the tests fork, so the patched check is the workers' too); returns the good files'
+    expected errors (none)."""
+    for i in range(count):
+        book(f"r{i}.xlsx", seed=i, agency=f"局{i}")
+    book(bad)
+    real = run.check_one
+
+    def check_one(task):
+        if task.path.endswith(bad):
+            misbehave()
+        return real(task)
+
+    monkeypatch.setattr(run, "check_one", check_one)
+    return {f"r{i}.xlsx": None for i in range(count)}
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to patch the workers")
 def test_pool_results_and_a_dying_worker(book, monkeypatch):
     import multiprocessing
 
-    for i in range(7):
-        book(f"r{i}.xlsx", seed=i, agency=f"局{i}")
-    book("crash.xlsx")
-    real = run.check_one
-
-    def dies_on_crash(task):
-        if task.path.endswith("crash.xlsx"):
-            os._exit(1)
-        return real(task)
-
-    monkeypatch.setattr(run, "check_one", dies_on_crash)
+    good = _one_bad_file(book, monkeypatch, 7, "crash.xlsx", lambda: os._exit(1))
     outcome = review([book.folder], None, jobs=2, context=multiprocessing.get_context("fork"))
     errors = {Path(e.path).name: e.error for e in outcome.entries}
     assert "异常退出" in errors.pop("crash.xlsx")
-    assert errors == {f"r{i}.xlsx": None for i in range(7)}
+    assert errors == good
     assert outcome.worker_rss_kb > 0
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to patch the workers")
-def test_a_file_that_hangs_is_given_up(book, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_that_hangs_is_given_up(book, monkeypatch, jobs):
+    """--jobs 1 too: the one worker is a child process, so the per-file time limit holds."""
     import multiprocessing
     import time
 
-    for i in range(3):
-        book(f"r{i}.xlsx", seed=i, agency=f"局{i}")
-    book("hang.xlsx")
-    real = run.check_one
-
-    def hangs(task):
-        if task.path.endswith("hang.xlsx"):
-            time.sleep(60)
-        return real(task)
-
-    monkeypatch.setattr(run, "check_one", hangs)
+    good = _one_bad_file(book, monkeypatch, 3, "hang.xlsx", lambda: time.sleep(60))
+    monkeypatch.setattr(run, "FILE_TIMEOUT", 1.5)
     started = time.perf_counter()
-    with run.Runner(2, multiprocessing.get_context("fork"), timeout=1.5) as runner:
-        tasks = [
-            run.Task(i, str(p)) for i, (p, _) in enumerate(sources.collect([book.folder]).files)
-        ]
-        results = {Path(r.path).name: r.error for r in runner.run(tasks)}
+    outcome = review([book.folder], None, jobs=jobs, context=multiprocessing.get_context("fork"))
     assert time.perf_counter() - started < 20
-    assert "超过" in results.pop("hang.xlsx")
-    assert results == {f"r{i}.xlsx": None for i in range(3)}
+    errors = {Path(e.path).name: e.error for e in outcome.entries}
+    assert "超过 2 秒" in errors.pop("hang.xlsx")
+    assert errors == good
+    assert outcome.exit_status == 2
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to patch the workers")
@@ -352,22 +350,13 @@ def test_interrupt_does_not_wait_for_a_slow_file(book, monkeypatch, tmp_path):
     import multiprocessing
     import time
 
-    for i in range(4):
-        book(f"r{i}.xlsx", seed=i, agency=f"局{i}")
-    book("slow.xlsx")
-    real = run.check_one
-
-    def slow(task):
-        if task.path.endswith("slow.xlsx"):
-            time.sleep(60)
-        return real(task)
+    _one_bad_file(book, monkeypatch, 4, "slow.xlsx", lambda: time.sleep(60))
 
     class Interrupting(Progress):
         def update(self, done, force=False):
             if done >= 2:
                 raise KeyboardInterrupt
 
-    monkeypatch.setattr(run, "check_one", slow)
     out = tmp_path / "汇总.xlsx"
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
@@ -414,6 +403,35 @@ def test_an_earlier_summary_in_the_folder_is_skipped(book):
     assert [Path(e.path).name for e in outcome.entries] == ["a.xlsx"]
     assert outcome.skipped_summaries == 1
     assert outcome.exit_status == 0
+
+
+def test_a_readme_in_the_folder_is_no_report_and_is_skipped(book, capsys):
+    """A README.md, a note or a list of agencies beside the reports has none of a report's
+    marks: it is skipped and named as 不是年报, not counted as an unreadable report; a text
+    that is a report but cannot be read stays unreadable."""
+    book("a.xlsx")
+    (book.folder / "README.md").write_text("# Reports\n\nSent by the offices, 2025.\n")
+    (book.folder / "说明.txt").write_text("本文件夹存放各单位报送的材料，共 12 份。\n")
+    (book.folder / "坏.txt").write_text("2025年政府信息公开工作年度报告\n一、总体情况\n")
+    outcome = review([book.folder], book.folder / "汇总.xlsx", jobs=1)
+    assert sorted(Path(e.path).name for e in outcome.entries) == ["a.xlsx", "坏.txt"]
+    assert outcome.not_reports == ["README.md", "说明.txt"]
+    lines = batch.summary_lines(outcome)
+    assert "2 个不是年报的文件（README.md、说明.txt）" in lines[1]
+    assert "无法读取 1 份" in lines[0]  # only 坏.txt
+    overview = [r[0] for r in _rows(load_workbook(book.folder / "汇总.xlsx")["总览"])]
+    assert "README.md" not in overview and "坏.txt" in overview
+    (book.folder / "坏.txt").unlink()
+    assert cli.main(["review", str(book.folder), "-o", str(book.folder / "汇总.xlsx"),
+                     "--force"]) == 0  # fmt: skip
+    captured = capsys.readouterr()
+    assert "README.md" not in captured.err and "不是年报的文件（README.md" in captured.out
+
+
+def test_a_folder_of_no_reports_says_so(tmp_path):
+    (tmp_path / "README.md").write_text("# Notes\n")
+    with pytest.raises(GknbError, match="只找到了1 个不是年报的文件"):
+        review([tmp_path], None, jobs=1)
 
 
 def test_empty_folder(tmp_path):

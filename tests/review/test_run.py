@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import zipcraft
+from gknb.pool import WORKER_MEMORY
 from gknb.review import run
 from gknb.review.batch import review
 
@@ -76,7 +77,7 @@ def test_a_file_that_takes_too_much_memory_fails_alone(book, monkeypatch):
 
     def greedy(task):
         if task.path.endswith("greedy.xlsx"):
-            hog = bytearray(run.WORKER_MEMORY + (64 << 20))  # more than a worker may take
+            hog = bytearray(WORKER_MEMORY + (64 << 20))  # more than a worker may take
             return real(task) if hog else None
         return real(task)
 

@@ -28,7 +28,7 @@ def changed(version: str, seed: int, changes: dict[Key, int | float | None]) -> 
     return report
 
 
-def errors(report: Report):  # type: ignore[no-untyped-def]
+def errors(report: Report):
     return [f for f in check(report) if f.severity is Severity.ERROR]
 
 
@@ -59,6 +59,19 @@ def test_table_4_input_change_stays_on_its_group_total(part):
     (f,) = errors(changed("2021", 3, {key: base.value(key) + 2}))
     assert (f.rule, f.keys[0], f.suspect) == ("R4", total, False)
     assert (f.found, f.expected) == (base.value(total), base.value(total) + 2)
+    # the message names the group and lists its five candidate cells with their values
+    group = {"rv": "「行政复议」", "ld": "「行政诉讼·未经复议直接起诉」",
+             "la": "「行政诉讼·复议后起诉」"}[part]  # fmt: skip
+    assert f"疑似{group}一组至少有一格填错" in f.message and "分不出是哪一格" in f.message
+    for label, cell in zip(
+        ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"),
+        ("uphold", "correct", "other", "pending", "total"),
+        strict=True,
+    ):
+        value = base.value(("T4", "all", f"{part}_{cell}")) + (2 if cell == "correct" else 0)
+        assert f"{label} {value}" in f.message
+    assert set(f.keys) == {("T4", "all", f"{part}_{c}") for c in
+                           ("uphold", "correct", "other", "pending", "total")}  # fmt: skip
 
 
 def test_two_wrong_cells_by_different_amounts_are_both_named():

@@ -10,7 +10,7 @@ from lxml import etree
 from gknb.formats import FORMATS
 from gknb.layout import grid
 from gknb.word import export_workbook
-from gknb.word.draft import heading_of
+from gknb.word.draft import part_of_heading
 from gknb.word.ooxml import w
 from gknb.word.package import read_custom_properties
 from gknb.word.tables import paragraph_text, read_grid
@@ -170,7 +170,7 @@ def test_table_at_the_end_gets_a_closing_paragraph(make_book, tmp_path):
     ],
 )
 def test_heading_variants(text, num):
-    assert heading_of(text) == num
+    assert part_of_heading(text) == num
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from gknb.layout import TABLES, grid
 from gknb.synth import consistent_report
 from gknb.word.ooxml import w
 from gknb.word.style import WordStyle
-from gknb.word.tables import cell_text, column_twips, parse_table, read_grid, table_xml
+from gknb.word.tables import column_twips, parse_table, printed_text, read_grid, table_xml
 
 
 @pytest.mark.parametrize("version", ["2019", "2021"])
@@ -136,4 +136,4 @@ def test_widths_fill_the_text_width():
     ],
 )
 def test_cell_text(raw, kind, text):
-    assert cell_text(raw, kind) == text
+    assert printed_text(raw, kind) == text

@@ -6,6 +6,7 @@ import posixpath
 import re
 import zipfile
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 
@@ -24,7 +25,7 @@ def package_problems(path: Path) -> list[str]:
         if zf.testzip() is not None:
             return [f"bad CRC in {zf.testzip()}"]
         names = set(zf.namelist())
-        xml: dict[str, object] = {}
+        xml: dict[str, Element] = {}
         for name in names:
             if name.endswith((".xml", ".rels")):
                 try:
@@ -32,8 +33,8 @@ def package_problems(path: Path) -> list[str]:
                 except ElementTree.ParseError as exc:
                     problems.append(f"{name}: not XML ({exc})")
         ct = xml.get("[Content_Types].xml")
-        defaults = {e.get("Extension", "").lower() for e in ct.iter(f"{CT_NS}Default")}  # type: ignore[attr-defined]
-        overrides = {e.get("PartName", "").lstrip("/") for e in ct.iter(f"{CT_NS}Override")}  # type: ignore[attr-defined]
+        defaults = {e.get("Extension", "").lower() for e in ct.iter(f"{CT_NS}Default")}
+        overrides = {e.get("PartName", "").lstrip("/") for e in ct.iter(f"{CT_NS}Override")}
         for name in names:
             if name.endswith("/") or name == "[Content_Types].xml":
                 continue
@@ -47,7 +48,7 @@ def package_problems(path: Path) -> list[str]:
             folder = posixpath.dirname(posixpath.dirname(rels_name))
             source = posixpath.join(folder, posixpath.basename(rels_name)[: -len(".rels")])
             targets: dict[str, str] = {}
-            for rel in xml[rels_name].iter(f"{REL_NS}Relationship"):  # type: ignore[attr-defined]
+            for rel in xml[rels_name].iter(f"{REL_NS}Relationship"):
                 if rel.get("TargetMode") == "External":
                     continue
                 target = rel.get("Target", "")
@@ -63,14 +64,14 @@ def package_problems(path: Path) -> list[str]:
             if sheet is None or not re.match(r"xl/worksheets/sheet\d+\.xml$", source):
                 continue
             for tag in ("legacyDrawing", "drawing"):
-                for el in sheet.iter(f"{MAIN}{tag}"):  # type: ignore[attr-defined]
+                for el in sheet.iter(f"{MAIN}{tag}"):
                     rid = el.get(R_ID)
                     if rid not in targets:
                         problems.append(f"{source}: {tag} {rid} has no relationship")
         for name in names:  # a comments part needs its sheet's VML drawing
             if not re.match(r"xl/worksheets/_rels/sheet\d+\.xml\.rels$", name):
                 continue
-            types = [r.get("Type", "") for r in xml[name].iter(f"{REL_NS}Relationship")]  # type: ignore[attr-defined]
+            types = [r.get("Type", "") for r in xml[name].iter(f"{REL_NS}Relationship")]
             if any(t.endswith("/comments") for t in types) and not any(
                 t.endswith("/vmlDrawing") for t in types
             ):

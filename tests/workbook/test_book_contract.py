@@ -31,6 +31,7 @@ from package_check import package_problems
 from gknb import excel, service
 from gknb.errors import GknbError
 from gknb.formats import FORMATS
+from gknb.launch import Reply
 from gknb.synth import consistent_values
 from gknb.workbook import ops
 from gknb.workbook.book import Fill
@@ -157,7 +158,7 @@ class LiveSide:
     def __post_init__(self) -> None:
         self.book = XlwingsBook(self.fake)
 
-    def _run(self, command: str) -> excel.Outcome:
+    def _run(self, command: str) -> Reply:
         outcome = excel.COMMAND_FUNCS[command](self.book, ARGS)
         assert outcome.code == excel.EXIT_OK
         return outcome
@@ -167,7 +168,7 @@ class LiveSide:
         return None
 
     def clear(self) -> object:
-        return int(self._run("clear").stdout.split()[1])
+        return int(self._run("clear").text.split()[1])
 
     def fill(self) -> object:
         with self.book.frozen():

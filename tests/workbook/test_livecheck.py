@@ -25,7 +25,8 @@ from gknb.synth import consistent_values
 from gknb.workbook import livecheck
 from gknb.workbook.contract import TABLE_SHEETS, template_locations
 from gknb.workbook.livecheck import live_checks
-from gknb.workbook.template import build_workbook, write_values
+from gknb.workbook.template import build_workbook
+from support.books import filled_workbook
 
 VERSIONS = ("2021", "2019")
 TABLE_NAMES = tuple(TABLE_SHEETS.values())
@@ -88,7 +89,7 @@ def _rules(path: Path) -> list[tuple[str, str, str, str, str | None]]:
 
 def _expected_rules(version: str) -> list[tuple[str, str, str, str, str | None]]:
     return [
-        (c.sheet, c.cell, c.formula, livecheck.FILL, livecheck.FONT)
+        (c.sheet, c.cell, c.formula, livecheck.FILL, livecheck.FONT_COLOR)
         for c in live_checks(FORMATS[version])
     ]
 
@@ -117,7 +118,7 @@ def test_the_rules_survive_mark_fill_clear_and_new(tmp_path: Path) -> None:
 
 # ---- evaluated by LibreOffice ---------------------------------------------------------------
 
-LIVE_FONT = "#" + livecheck.FONT  # only the conditional format paints the text dark red
+LIVE_FONT = "#" + livecheck.FONT_COLOR  # only the conditional format paints the text dark red
 
 
 class _Painted(HTMLParser):
@@ -197,9 +198,7 @@ def _engine(book: Path) -> set[str]:
 
 
 def _book(path: Path, version: str, values: dict[Key, object]) -> Path:
-    wb = build_workbook(version, agency="测试局", year=2025 if version == "2021" else 2020)
-    write_values(wb, FORMATS[version], values)
-    wb.save(path)
+    filled_workbook(version, values=values).save(path)
     return path
 
 

@@ -115,3 +115,35 @@ def test_results_title_says_the_counts_once_and_clear_says_it_is_stale(tmp_path:
     ws = load_workbook(path)["校验结果"]
     assert ws["A1"].value.startswith("校验结果：标记已清除") and "再点“校验”更新" in ws["A1"].value
     assert ws["A3"].value == 1  # the list (and any 核实 reasons in it) is kept
+
+
+def test_text_cells_behind_a_broken_name_are_a_chinese_sentence(tmp_path: Path) -> None:
+    """生成说明文字 when the name of its cell points at #REF!: the clerk is told to rebuild."""
+    from gknb import service
+    from gknb.errors import GknbError
+
+    path = _new(tmp_path, "a.xlsx")
+    wb = load_workbook(path)
+    wb.defined_names["GK_TEXT_3"].attr_text = "#REF!"
+    wb.save(path)
+    with pytest.raises(GknbError, match="找不到“正文”中放说明文字的单元格（GK_TEXT_3）"):
+        service.write_text(path)
+
+
+def test_text_writing_does_not_hide_a_fault_other_than_a_broken_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a broken name becomes the rebuild advice; any other failure of the name lookup is
+    a fault of the program and surfaces as itself."""
+    from gknb.workbook import ops
+    from gknb.workbook.reader import read_book
+
+    book = OpenpyxlBook(_new(tmp_path, "a.xlsx"))
+    report = read_book(book, book.source)
+
+    def broken(name: str) -> None:
+        raise KeyError(name)
+
+    monkeypatch.setattr(book, "name_ref", broken)
+    with pytest.raises(KeyError):
+        ops.write_text(book, report)

@@ -11,8 +11,9 @@ import hashlib
 import sys
 from pathlib import Path
 
-from gknb.build.xlsm import DEFAULT_TIMESTAMP, build_xlsm, saved_xlsx, write_atomic
+from gknb.build.xlsm import DEFAULT_TIMESTAMP, build_xlsm, saved_xlsx
 from gknb.errors import GknbError
+from gknb.files import write_atomic
 
 
 def template_bytes(version: str = "2021") -> bytes:
@@ -44,10 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         data = template_bytes(args.version)
+        write_atomic(out, data)
     except (OSError, ValueError, GknbError) as exc:
         print(f"生成失败：{exc}", file=sys.stderr)
         return 1
-    write_atomic(out, data)
     digest = hashlib.sha256(data).hexdigest()
     print(f"已生成 {out}（{args.version} 格式，{len(data)} 字节，sha256 {digest[:16]}…）")
     return 0

@@ -251,10 +251,3 @@ def saved_xlsx(workbook: Workbook) -> bytes:
     buf = io.BytesIO()
     workbook.save(buf)
     return buf.getvalue()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename, so a failed build leaves no half file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)

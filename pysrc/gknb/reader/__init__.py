@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from gknb import ole
-from gknb.errors import GknbError
+from gknb.errors import GknbError, NotAReport
 from gknb.model import Report
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -145,7 +145,13 @@ def read_report(path: Path) -> Report:
             f"请使用 .xlsx/.xlsm 工作簿，或 .docx、.html、.pdf、.txt 格式的报告。"
         )
     if kind == "text":
-        return read_text(decode_text(_size(path, MAX_TEXT_BYTES), name), name, str(path))
+        text = decode_text(_size(path, MAX_TEXT_BYTES), name)
+        try:
+            return read_text(text, name, str(path))
+        except GknbError:
+            if suffix in TEXT_SUFFIXES:  # a .docx that holds text is a broken file, not a note
+                raise_if_not_a_report(text, name)
+            raise
     if kind == "html":
         from gknb.reader.from_html import html_rows
 
@@ -160,9 +166,30 @@ def read_report(path: Path) -> Report:
 
         _size(path, MAX_PDF_BYTES)
         rows = pdf_rows(path)
-    report = parse_rows(rows, name)
+    try:
+        report = parse_rows(rows, name)
+    except GknbError:
+        raise_if_not_a_report("".join(c for r in rows for c in r.cells), name)
+        raise
     report.source = str(path)
     return report
+
+
+# Words every annual report carries (in its title, part headings or table labels); a file
+# with none of them is no report at all (a README, a note), not a report that failed to read
+REPORT_WORDS = ("政府信息公开", "主动公开", "依申请", "行政复议", "行政诉讼", "总体情况",
+                "存在的主要问题", "其他需要报告的事项", "年度报告")  # fmt: skip
+
+
+def raise_if_not_a_report(text: str, name: str) -> None:
+    """Raise NotAReport when `text` (a file that could not be read as a report) has words but
+    none of a report's: the file is something else, and is named as such."""
+    flat = re.sub(r"\s+", "", text)
+    if flat and not any(word in flat for word in REPORT_WORDS):
+        raise NotAReport(
+            f"{name}：不是政府信息公开工作年度报告（没有年报的标题、部分或表格名称）。"
+            f"如果它是年报，请确认文字没有被转成图片。"
+        )
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -181,4 +208,4 @@ def _looks_like_text(head: bytes) -> bool:
         return False
 
 
-__all__ = ["SUFFIXES", "decode_text", "read_report", "read_text", "sniff"]
+__all__ = ["SUFFIXES", "decode_text", "raise_if_not_a_report", "read_report", "read_text", "sniff"]

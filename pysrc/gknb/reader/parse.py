@@ -27,7 +27,7 @@ from gknb.formats.across import distinctive, merged_rows, others, own_rows, rema
 from gknb.model import Cell, Finding, Report, ReportKind, reading_finding, structure_finding
 from gknb.reader import sections
 from gknb.reader.ir import Row
-from gknb.reader.split import MAX_FOUND, Check, sums_to_last
+from gknb.reader.split import MAX_FOUND, Check, sums_to_last, total
 from gknb.reader.tables import (
     Cand,
     RowRead,
@@ -646,7 +646,8 @@ def resolve_columns(fmt: Format, reads: dict[str, RowRead]) -> None:
 
                 lhs = [(chosen.get(k[1]) or known[k[1]])[col] for k in eq.lhs]
                 rhs = [(chosen.get(k[1]) or known[k[1]])[col] for k in eq.rhs]
-                if None in lhs or None in rhs or abs(sum(lhs) - sum(rhs)) < 1e-9:  # type: ignore[arg-type]
+                left, right = total(lhs), total(rhs)
+                if left is None or right is None or abs(left - right) < 1e-9:
                     for r, i in zip(open_, pick, strict=True):
                         keep[r].add(i)
             for r in open_:
@@ -690,7 +691,8 @@ def verify_columns(fmt: Format, reads: dict[str, RowRead]) -> None:
         here = [known[r][col] if r in known else None for r in rows]
         lhs = [known[k[1]][col] if k[1] in known else None for k in eq.lhs]
         rhs = [known[k[1]][col] if k[1] in known else None for k in eq.rhs]
-        if None in here or abs(sum(lhs) - sum(rhs)) > 1e-9:  # type: ignore[arg-type]
+        left, right = total(lhs), total(rhs)
+        if None in here or left is None or right is None or abs(left - right) > 1e-9:
             doubtful |= split
     for row in doubtful:
         read = reads[row]

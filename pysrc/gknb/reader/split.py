@@ -12,7 +12,7 @@ guessing (a long digit run next to a cell without a number cannot be pinned down
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 MAX_NODES = 20_000  # search steps per row; a row needing more is reported, not guessed
@@ -169,6 +169,12 @@ def search(
     return Search(found, nodes > MAX_NODES)
 
 
+def total(values: Sequence[float | None]) -> float | None:
+    """The sum of numbers that are all known; None when any is missing."""
+    known = [v for v in values if v is not None]
+    return sum(known) if len(known) == len(values) else None
+
+
 def _fits(total: float, pieces: list[Piece], p: int, o: int, fixed: list[float | None]) -> bool:
     """Could a later cell hold `total`? It needs that many digits left in one run, or a fixed
     cell without a number or with a number at least that large."""
@@ -179,6 +185,6 @@ def _fits(total: float, pieces: list[Piece], p: int, o: int, fixed: list[float |
         if pieces[q].digits:
             if len(pieces[q].text) >= digits:
                 return True
-        elif fixed[q] is None or fixed[q] >= total:  # type: ignore[operator]
+        elif (value := fixed[q]) is None or value >= total:
             return True
     return False

@@ -182,8 +182,9 @@ def _cut_values(s: str, start: int, end: int, found: dict[int, re.Match[str]]) -
 def _free_end(s: str, pos: int, found: dict[int, re.Match[str]], row: list[str]) -> int:
     """A stretch of text that is not a known label: up to the next label, number or stop."""
     end = pos + 1
-    if _MARKER.match(s, pos):
-        end = _MARKER.match(s, pos).end()  # type: ignore[union-attr]
+    marker = _MARKER.match(s, pos)
+    if marker:
+        end = marker.end()
     while end < len(s):
         c = s[end]
         if end in found or c in _END:

@@ -26,10 +26,11 @@ from typing import IO, Any, TextIO
 from gknb.errors import GknbError
 from gknb.files import same_file
 from gknb.model import ReportKind, Unit
+from gknb.pool import default_jobs
 from gknb.review.agencies import Pairable, agency_key, duplicates, pair_years
 from gknb.review.progress import Progress
-from gknb.review.rollup import Link, read_plan, resolve
-from gknb.review.run import FileResult, Runner, Task, default_jobs
+from gknb.review.rollup import Link, match_plan, read_plan
+from gknb.review.run import SKIP_OTHER, SKIP_SUMMARY, FileResult, Task, file_pool
 from gknb.review.summary import (
     STATUS_CHECK,
     STATUS_ERRORS,
@@ -45,7 +46,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
 @dataclass
-class Outcome:
+class ReviewRun:
     entries: list[Entry]  # in the order the files were found
     output: Path | None
     seconds: float
@@ -54,6 +55,7 @@ class Outcome:
     skipped_other: int
     skipped_backup: int
     skipped_summaries: int = 0
+    not_reports: list[str] = field(default_factory=list)  # files that are no report (README)
     fallbacks: list[tuple[str, str]] = field(default_factory=list)  # workbooks read by openpyxl
     sheet_rows: dict[str, int] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step
@@ -159,7 +161,7 @@ def review(
     progress: Progress | None = None,
     context: BaseContext | None = None,
     rollup: Path | None = None,
-) -> Outcome:
+) -> ReviewRun:
     started = time.perf_counter()
     plan = read_plan(rollup) if rollup is not None else None
     found = collect(inputs)
@@ -180,7 +182,7 @@ def review(
     spool = Spool()
     try:
         workers = min(jobs or default_jobs(), len(found.files))
-        with Runner(workers, context) as runner:
+        with file_pool(workers, context) as runner:
             # first pass
             tasks = [Task(i, str(p)) for i, (p, _) in enumerate(found.files)]
             slots: list[Entry | None] = [None] * len(tasks)
@@ -222,16 +224,21 @@ def review(
                 entries[result.pos] = entry
                 progress.update(done)
             progress.finish()
-            worker_rss = runner.worker_rss_kb
+            worker_rss = runner.peak_rss_kb
         phases["cross_year"] = time.perf_counter() - started - sum(phases.values())
 
-        summaries = sum(1 for e in entries if e.skipped)
+        summaries = sum(1 for e in entries if e.skipped == SKIP_SUMMARY)
+        not_reports = [e.display for e in entries if e.skipped == SKIP_OTHER]
         entries = [e for e in entries if not e.skipped]
         if not entries:
-            raise GknbError("只找到了年报助手生成的汇总工作簿，没有要校验的年报。")
+            found_only = "、".join(
+                [*([f"{summaries} 个年报助手生成的汇总工作簿"] if summaries else []),
+                 *([f"{len(not_reports)} 个不是年报的文件"] if not_reports else [])]
+            )  # fmt: skip
+            raise GknbError(f"只找到了{found_only}，没有要校验的年报。")
         if plan is not None and rollup is not None:
             _roll_up(plan, entries, spool, rollup.name)
-        outcome = Outcome(
+        outcome = ReviewRun(
             entries=entries,
             output=None,
             seconds=0.0,
@@ -240,6 +247,7 @@ def review(
             skipped_other=found.skipped_other,
             skipped_backup=found.skipped_backup,
             skipped_summaries=summaries,
+            not_reports=not_reports,
             fallbacks=[(e.display, e.reader) for e in entries if e.reader.startswith("openpyxl")],
             phases=phases,
         )
@@ -276,7 +284,7 @@ def _roll_up(plan: Sequence[Link], entries: list[Entry], spool: Spool, name: str
         )
         for i, e in enumerate(entries)
     ]
-    for parent, children in resolve(plan, units, name).items():
+    for parent, children in match_plan(plan, units, name).items():
         extra, notes = rollup_findings(units[parent], [units[c] for c in children])
         entry = entries[parent]
         entry.notes += notes
@@ -302,7 +310,7 @@ def _write_atomic(
     return rows
 
 
-def summary_lines(outcome: Outcome) -> list[str]:
+def summary_lines(outcome: ReviewRun) -> list[str]:
     """What the command prints at the end (Chinese, one fact a line)."""
     n = len(outcome.entries)
     bad = outcome.count(STATUS_ERRORS)
@@ -322,6 +330,9 @@ def summary_lines(outcome: Outcome) -> list[str]:
         skipped.append(f"{outcome.skipped_backup} 个备份文件（*.备份.xlsx）")
     if outcome.skipped_summaries:
         skipped.append(f"{outcome.skipped_summaries} 个以前生成的汇总工作簿")
+    if outcome.not_reports:
+        names = "、".join(outcome.not_reports[:5]) + ("等" if len(outcome.not_reports) > 5 else "")
+        skipped.append(f"{len(outcome.not_reports)} 个不是年报的文件（{names}）")
     if skipped:
         lines.append(f"已跳过 {'和'.join(skipped)}。")
     if outcome.output is not None:

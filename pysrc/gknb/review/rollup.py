@@ -92,7 +92,7 @@ def check_cycles(links: Sequence[Link], plan: str) -> None:
             visit(node, [node])
 
 
-def resolve(links: Sequence[Link], reports: Sequence[Unit], plan: str) -> dict[int, list[int]]:
+def match_plan(links: Sequence[Link], reports: Sequence[Unit], plan: str) -> dict[int, list[int]]:
     """Parent index -> child indexes. Names match a file (path, name or stem) or an agency."""
 
     def find(name: str, row: int) -> int:

@@ -17,7 +17,7 @@ from typing import IO, Any
 from gknb.formats import FORMATS, Key
 from gknb.model import ReportKind, Severity
 from gknb.text import FORMULA_LEAD, cell_text, put
-from gknb.workbook.contract import COLORS
+from gknb.workbook.contract import COLORS, HEADER_COLOR
 
 STATUS_OK, STATUS_ERRORS, STATUS_UNREADABLE = "通过", "有错误", "无法读取"
 STATUS_CHECK = "需人工核对"  # read, no errors, but some part could not be read
@@ -25,7 +25,6 @@ STATUS_RANK = {STATUS_UNREADABLE: 0, STATUS_ERRORS: 1, STATUS_CHECK: 2, STATUS_O
 STATUS_FILL = {
     STATUS_UNREADABLE: "D9D9D9", STATUS_ERRORS: "FFC7CE", STATUS_CHECK: "E4DFEC", STATUS_OK: "C6EFCE",
 }  # fmt: skip
-HEADER_FILL = "D9E1F2"
 
 OVERVIEW_COLUMNS = ("文件", "机关", "年度", "格式", "错误", "警告", "提示", "状态", "说明")
 FINDING_COLUMNS = (
@@ -55,7 +54,7 @@ class Entry:
     unread: int = 0  # parts that could not be read: not errors, but to check by hand
     notes: list[str] = field(default_factory=list)
     offset: int = -1  # where its findings and figures are in the spool
-    skipped: bool = False  # a summary workbook an earlier review wrote: not a report
+    skipped: str = ""  # not a report, left out (review.run.SKIP_SUMMARY, SKIP_OTHER)
 
     @property
     def status(self) -> str:
@@ -205,7 +204,7 @@ class _Sheet:
         for name in columns:
             c = WriteOnlyCell(self.ws, value=name)
             c.font = Font(bold=True)
-            c.fill = PatternFill("solid", fgColor=HEADER_FILL)
+            c.fill = PatternFill("solid", fgColor=HEADER_COLOR)
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             header.append(c)
         self.ws.append(header)
@@ -307,7 +306,7 @@ def write_summary(
     total_row = [_round(t) if c else None for t, c in zip(totals, counted, strict=True)]
     data.append(
         [f"{TOTAL_LABEL}（{reports} 份报告）", "", None, "", *total_row],
-        {i: HEADER_FILL for i in range(len(DATA_FIXED) + len(total_row))},
+        {i: HEADER_COLOR for i in range(len(DATA_FIXED) + len(total_row))},
     )
     details.finish()
     data.finish()

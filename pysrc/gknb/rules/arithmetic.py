@@ -178,9 +178,17 @@ def _message(
             f"「{fmt.row_label(t)}」行的总计应等于自然人和五类法人或其他组织之和 "
             f"{fmt_num(_number(expected))}，现为 {fmt_num(found)}。请核对本行，或点击“填充合计”重新计算。"
         )
+    # R4: a group of table 四 is one sum over five cells, each of which, changed alone, breaks
+    # only this sum; which one is wrong the figures cannot tell, so all five are named
+    group = fmt.col_label(t).rsplit("·", 1)[0]
+    cells = "、".join(
+        f"{fmt.col_label(k).rsplit('·', 1)[-1]} {fmt_num(report.value(k))}" for k in (*eq.rhs, t)
+    )
     return (
         f"{fmt.where(t)}应等于结果维持、结果纠正、其他结果、尚未审结之和 {fmt_num(_number(expected))}，"
-        f"现为 {fmt_num(found)}。请核对，或点击“填充合计”重新计算。"
+        f"现为 {fmt_num(found)}。疑似「{group}」一组至少有一格填错：这五格（{cells}）中任何一格"
+        f"填错都会这样，表内的算式分不出是哪一格。请对照原始记录逐一核对这五格；"
+        f"若四项无误，总计应为 {fmt_num(_number(expected))}（可点击“填充合计”重新计算）。"
     )
 
 

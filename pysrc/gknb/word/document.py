@@ -22,9 +22,8 @@ from gknb.text import fold
 from gknb.word.base import base_docx
 from gknb.word.ooxml import W_DECL, clean, rpr, run
 from gknb.word.style import PAGE_DASH, SIZE_2, SIZE_3, SIZE_4, WordStyle
-from gknb.word.tables import TEXT_WIDTH_MM, table_xml
+from gknb.word.tables import TABLE_OF_PART, TEXT_WIDTH_MM, table_xml
 
-TABLE_OF_PART = {"二": "T2", "三": "T3", "四": "T4"}
 TEXT_OF_PART = {"一": "1", "五": "5", "六": "6"}
 NARRATIVE_OF_PART = {"三": "3", "四": "4"}
 EMPTY_PART = "（本部分尚未填写，请在工作簿“正文”工作表中填写后重新导出。）"

@@ -22,12 +22,9 @@ from gknb.formats import SECTION_TITLES, Format
 from gknb.model import Report
 from gknb.text import fold
 from gknb.word.ooxml import twips, w
-from gknb.word.package import parse, serialize
+from gknb.word.package import parse_xml, serialize
 from gknb.word.style import WordStyle
-from gknb.word.tables import TEXT_WIDTH_MM, paragraph_text, table_xml
-
-NUMERALS = "一二三四五六"
-TABLE_OF_PART = {"二": "T2", "三": "T3", "四": "T4"}
+from gknb.word.tables import TABLE_OF_PART, TEXT_WIDTH_MM, paragraph_text, table_xml
 
 # Folded fragments that identify a heading once its numeral is known (FORMAT.md variants:
 # 五、政府信息公开工作存在的主要问题及改进情况; 四 as 因政府信息公开工作被申请行政复议和提起行政诉讼情况)
@@ -65,7 +62,7 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
 }
 
 
-def heading_of(text: str) -> str | None:
+def part_of_heading(text: str) -> str | None:
     """The part numeral (一…六) if the paragraph text is that part's heading."""
     t = fold(text)
     if not t or len(t) > 60:
@@ -172,7 +169,7 @@ def fill_draft(
     style: WordStyle,
 ) -> DraftResult:
     try:
-        root = parse(zf.read("word/document.xml"))
+        root = parse_xml(zf.read("word/document.xml"))
     except (etree.XMLSyntaxError, KeyError) as exc:
         raise GknbError(f"草稿 {name} 的正文已损坏，无法读取（{exc}）。") from None
     body = root.find(w("body"))
@@ -183,7 +180,7 @@ def fill_draft(
     for i, el in enumerate(children):
         if el.tag != w("p"):
             continue
-        num = heading_of(paragraph_text(el))
+        num = part_of_heading(paragraph_text(el))
         if num:
             headings.setdefault(num, []).append(i)
     missing = [n for n in TABLE_OF_PART if n not in headings]

@@ -56,7 +56,7 @@ def read_cover(path: Path) -> WorkbookMeta:
 
     from openpyxl import load_workbook
 
-    from gknb.workbook.reader import NameError_
+    from gknb.workbook.contract import BrokenName
     from gknb.workbook.xlsx import OpenpyxlSource
 
     try:
@@ -73,7 +73,7 @@ def read_cover(path: Path) -> WorkbookMeta:
         def meta(name: str) -> Any:
             try:
                 ref = src.name_ref(name)
-            except NameError_:
+            except BrokenName:
                 return None
             if ref is None:
                 return None

@@ -30,7 +30,7 @@ def xml_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-def parse(data: bytes) -> Any:
+def parse_xml(data: bytes) -> Any:
     return etree.fromstring(data, xml_parser())
 
 
@@ -66,7 +66,7 @@ def open_docx(path: Path, what: str = "草稿") -> zipfile.ZipFile:
         zf.close()
         raise GknbError(f"{what} {path.name} 不是 Word 文档（.docx），缺少正文部分。")
     try:
-        types = parse(zf.read("[Content_Types].xml"))
+        types = parse_xml(zf.read("[Content_Types].xml"))
     except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile) as exc:
         zf.close()
         raise GknbError(f"{what} {path.name} 已损坏（{exc}）。") from None
@@ -103,15 +103,15 @@ def custom_properties(zf: zipfile.ZipFile, props: dict[str, str]) -> dict[str, b
     names = set(zf.namelist())
     parts: dict[str, bytes] = {}
     if CUSTOM_PART in names:
-        root = parse(zf.read(CUSTOM_PART))
+        root = parse_xml(zf.read(CUSTOM_PART))
     else:
         root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
-        types = parse(zf.read("[Content_Types].xml"))
+        types = parse_xml(zf.read("[Content_Types].xml"))
         override = etree.SubElement(types, f"{{{CT_NS}}}Override")
         override.set("PartName", "/" + CUSTOM_PART)
         override.set("ContentType", CUSTOM_CT)
         parts["[Content_Types].xml"] = serialize(types)
-        rels = parse(zf.read("_rels/.rels"))
+        rels = parse_xml(zf.read("_rels/.rels"))
         ids = {r.get("Id") for r in rels}
         n = 1
         while f"rId{n}" in ids:
@@ -144,7 +144,7 @@ def read_custom_properties(data: bytes | Path) -> dict[str, str]:
     with zipfile.ZipFile(src) as zf:
         if CUSTOM_PART not in zf.namelist():
             return {}
-        root = parse(zf.read(CUSTOM_PART))
+        root = parse_xml(zf.read(CUSTOM_PART))
     return {
         p.get("name", ""): "".join(p.itertext()) for p in root.iterchildren(f"{{{CUSTOM_NS}}}*")
     }

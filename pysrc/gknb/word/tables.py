@@ -22,6 +22,7 @@ from gknb.model import Report
 from gknb.word.ooxml import W_DECL, rpr, run, twips, w
 from gknb.word.style import MARGINS_MM, PAGE_MM, SIZE_5, SIZE_S4, WordStyle
 
+TABLE_OF_PART = {"二": "T2", "三": "T3", "四": "T4"}  # the part (一…六) each table belongs to
 TEXT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156 mm
 
 
@@ -61,7 +62,7 @@ def column_twips(widths_mm: tuple[float, ...], total_twips: int) -> list[int]:
 # ---- values -------------------------------------------------------------------------------
 
 
-def cell_text(raw: Any, kind: Kind) -> str:
+def printed_text(raw: Any, kind: Kind) -> str:
     """What the workbook holds, as the report prints it: whole numbers without ".0", amounts
     with their decimals, text (e.g. "4个", "12.50") as typed, blanks blank."""
     if raw is None:
@@ -88,7 +89,7 @@ def report_text(report: Report | None, fmt: Format, key: Key) -> str:
     if report is None:
         return ""
     cell = report.cells.get(key)
-    return "" if cell is None else cell_text(cell.raw, fmt.kind(key))
+    return "" if cell is None else printed_text(cell.raw, fmt.kind(key))
 
 
 # ---- building -----------------------------------------------------------------------------

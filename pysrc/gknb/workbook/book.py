@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from gknb.workbook.contract import COLORS, Ref
 
-Cell = tuple[str, int, int]
+SheetCell = tuple[str, int, int]  # (sheet, row, column), 1-based: a place (model.Cell is a value)
 ColorSpec = tuple[
     str, Any, float
 ]  # (kind, value, tint) as openpyxl's Color: ("rgb", "00FFC7CE", 0.0)
@@ -88,7 +88,7 @@ class Results:
 
     title: str
     rows: list[list[object]]
-    links: list[Cell | None]  # per row: the cell column 单元格 links to
+    links: list[SheetCell | None]  # per row: the cell column 单元格 links to
     levels: list[str | None]  # per row: the colour of column 级别 (None: settled, no colour)
 
 
@@ -103,7 +103,7 @@ class Book(Protocol):
 
     def name_ref(self, name: str) -> Ref | None:
         """Where a workbook-level defined name points (None if absent); raises
-        reader.NameError_ with a Chinese reason when the name is broken."""
+        contract.BrokenName with a Chinese reason when the name is broken."""
 
     def read(self, ref: Ref) -> list[list[Any]]:
         """Values of a rectangle in one call (a formula gives its value, as in Excel)."""
@@ -111,19 +111,19 @@ class Book(Protocol):
     def last_row(self, sheet: str) -> int:
         """The last row of the sheet's used range (at least 1)."""
 
-    def write(self, cells: Mapping[Cell, object]) -> None:
+    def write(self, cells: Mapping[SheetCell, object]) -> None:
         """Write values; a string is always written as text, never as a formula."""
 
-    def fills(self, cells: Iterable[Cell]) -> dict[Cell, Fill | None]:
+    def fills(self, cells: Iterable[SheetCell]) -> dict[SheetCell, Fill | None]:
         """Each cell's fill; None where the engine cannot read it."""
 
-    def set_fills(self, fills: Mapping[Cell, Fill]) -> None: ...
+    def set_fills(self, fills: Mapping[SheetCell, Fill]) -> None: ...
 
     def notes(self, sheet: str) -> dict[tuple[int, int], str | None]:
         """Every note (comment) on the sheet by (row, column); None where a note exists but
         the engine cannot read its text."""
 
-    def set_notes(self, notes: Mapping[Cell, str | None]) -> None:
+    def set_notes(self, notes: Mapping[SheetCell, str | None]) -> None:
         """Set or (None) remove notes."""
 
     def ensure_sheet(self, name: str, header: list[list[object]], hidden: bool = False) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gknb.errors import GknbError
 from gknb.formats import Format
 from gknb.layout import TABLES, grid
 from gknb.model import Severity
@@ -38,6 +39,13 @@ COLORS = {
     Severity.HINT: "DDEBF7",
     Severity.UNREAD: "E4DFEC",
 }
+HEADER_COLOR = "D9E1F2"  # table and sheet headers, in workbooks and the review summary
+
+
+class BrokenName(GknbError):
+    """A defined name that exists but cannot be used (points at #REF!, a missing sheet or a
+    reference no reader understands). The message is the reason only (“它指向的工作表……不存在”);
+    callers put it into their own sentence that names the name."""
 
 
 @dataclass(frozen=True)

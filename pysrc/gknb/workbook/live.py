@@ -14,9 +14,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from gknb.text import cell_text
-from gknb.workbook.book import Cell, Fill, Results
-from gknb.workbook.contract import RESULT_COLUMNS, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
-from gknb.workbook.reader import NameError_
+from gknb.workbook.book import Fill, Results, SheetCell
+from gknb.workbook.contract import (
+    RESULT_COLUMNS,
+    RESULTS,
+    RESULTS_FIRST,
+    BrokenName,
+    Ref,
+    a1,
+    quote_sheet,
+)
 
 _A1 = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
 _REFERS_TO = re.compile(
@@ -107,13 +114,13 @@ class XlwingsBook:
         if text is None:
             return None
         if "#REF!" in text:
-            raise NameError_("它指向的单元格或工作表已被删除（#REF!）")
+            raise BrokenName("它指向的单元格或工作表已被删除（#REF!）")
         m = _REFERS_TO.fullmatch(text.strip())
         if not m:
-            raise NameError_(f"无法识别的引用“{text}”")
+            raise BrokenName(f"无法识别的引用“{text}”")
         sheet = m.group(1).replace("''", "'") if m.group(1) else m.group(2)
         if sheet not in self.sheet_names():
-            raise NameError_(f"它指向的工作表“{sheet}”不存在，可能被改名或删除了")
+            raise BrokenName(f"它指向的工作表“{sheet}”不存在，可能被改名或删除了")
         first, _, last = m.group(3).partition(":")
         r1, c1 = cell_of(first)
         r2, c2 = cell_of(last) if last else (r1, c1)
@@ -128,8 +135,8 @@ class XlwingsBook:
     def last_row(self, sheet: str) -> int:
         return int(self._sheet(sheet).used_range.last_cell.row)
 
-    def fills(self, cells: Iterable[Cell]) -> dict[Cell, Fill | None]:
-        out: dict[Cell, Fill | None] = {}
+    def fills(self, cells: Iterable[SheetCell]) -> dict[SheetCell, Fill | None]:
+        out: dict[SheetCell, Fill | None] = {}
         for sheet, row, col in cells:
             try:
                 color = hex_color(self._sheet(sheet).range((row, col)).color)
@@ -153,10 +160,10 @@ class XlwingsBook:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def write(self, cells: Mapping[Cell, object]) -> None:
+    def write(self, cells: Mapping[SheetCell, object]) -> None:
         """As few calls as possible: a sheet's cells that fill a rectangle in one call, else
         vertical runs, then horizontal runs, then single cells."""
-        by_sheet: dict[str, dict[Cell, object]] = {}
+        by_sheet: dict[str, dict[SheetCell, object]] = {}
         for cell, value in cells.items():
             by_sheet.setdefault(cell[0], {})[cell] = as_text(value)
         for sheet, part in by_sheet.items():
@@ -171,7 +178,7 @@ class XlwingsBook:
             else:
                 self._write_runs(part)
 
-    def _write_runs(self, cells: Mapping[Cell, object]) -> int:
+    def _write_runs(self, cells: Mapping[SheetCell, object]) -> int:
         left = dict(cells)
         calls = 0
         for axis in (0, 1):
@@ -179,7 +186,7 @@ class XlwingsBook:
             for (sheet, r, c), v in left.items():
                 key, pos = ((sheet, c), r) if axis == 0 else ((sheet, r), c)
                 groups.setdefault(key, []).append((pos, v))
-            done: list[Cell] = []
+            done: list[SheetCell] = []
             for (sheet, fixed), items in sorted(groups.items()):
                 items.sort(key=lambda t: t[0])
                 runs: list[list[tuple[int, object]]] = []
@@ -204,7 +211,7 @@ class XlwingsBook:
                 left.pop(cell, None)
         return calls
 
-    def set_fills(self, fills: Mapping[Cell, Fill]) -> None:
+    def set_fills(self, fills: Mapping[SheetCell, Fill]) -> None:
         by_sheet: dict[str, dict[tuple[int, int], str | None]] = {}
         for (sheet, row, col), fill in fills.items():
             by_sheet.setdefault(sheet, {})[(row, col)] = fill.rgb
@@ -234,7 +241,7 @@ class XlwingsBook:
         for (r, c), color in fills.items():  # xlwings before 0.37.5, or a huge spread
             sheet.range((r, c)).color = _rgb(color) if color else None
 
-    def set_notes(self, notes: Mapping[Cell, str | None]) -> None:
+    def set_notes(self, notes: Mapping[SheetCell, str | None]) -> None:
         for (sheet, row, col), text in notes.items():
             rng = self._sheet(sheet).range((row, col))
             note = rng.note
@@ -316,7 +323,7 @@ class XlwingsBook:
                 with contextlib.suppress(Exception):
                     app.screen_updating = True
 
-    def select(self, cell: Cell) -> None:
+    def select(self, cell: SheetCell) -> None:
         """Show the cell (cosmetic: a hidden or protected sheet is no reason to fail)."""
         sheet, row, col = cell
         if sheet not in self.sheet_names():
@@ -327,7 +334,7 @@ class XlwingsBook:
             ws.range((row, col)).select()
 
 
-def _hyperlink(cell: Cell, shown: str) -> str:
+def _hyperlink(cell: SheetCell, shown: str) -> str:
     sheet, row, col = cell
     target = f"#{quote_sheet(sheet)}!{a1(row, col)}".replace('"', '""')
     return f'=HYPERLINK("{target}","{shown.replace(chr(34), chr(34) * 2)}")'

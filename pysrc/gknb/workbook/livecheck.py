@@ -28,7 +28,7 @@ from gknb.workbook.contract import COLORS, a1, col_letter, template_locations
 from gknb.workbook.marks import parse_address
 
 FILL = COLORS[Severity.ERROR]  # the red of 校验's error marks
-FONT = "9C0006"  # dark red text on it, as Excel's own "light red fill with dark red text"
+FONT_COLOR = "9C0006"  # dark red text on it, as Excel's own "light red fill with dark red text"
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,17 @@ from pathlib import Path
 from gknb.errors import GknbError
 from gknb.model import Finding, Report, ReportKind, Severity
 from gknb.totals import TotalChange, compute_totals
-from gknb.workbook.book import Book, Cell, Fill, Results
-from gknb.workbook.contract import COLORS, GENERATED, MARKS, RESULTS, TEXT_NAMES, Ref, a1
+from gknb.workbook.book import Book, Fill, Results, SheetCell
+from gknb.workbook.contract import (
+    COLORS,
+    GENERATED,
+    MARKS,
+    RESULTS,
+    TEXT_NAMES,
+    BrokenName,
+    Ref,
+    a1,
+)
 from gknb.workbook.marks import merge_note, parse_address, plan_marks, result_rows, strip_note
 
 REGISTRY_HEADERS = ("工作表", "单元格", "原填充")  # _gknb: one row per painted cell, from row 2
@@ -23,7 +32,7 @@ REGISTRY_HEADERS = ("工作表", "单元格", "原填充")  # _gknb: one row per
 # ---- the registry of painted cells ------------------------------------------------------------
 
 
-def _registered(book: Book) -> tuple[list[tuple[Cell, Fill | None]], int]:
+def _registered(book: Book) -> tuple[list[tuple[SheetCell, Fill | None]], int]:
     """Cells an earlier 校验 painted (on sheets that still exist) with their original fills,
     and the registry's last row."""
     if MARKS not in book.sheet_names():
@@ -32,7 +41,7 @@ def _registered(book: Book) -> tuple[list[tuple[Cell, Fill | None]], int]:
     if last < 2:
         return [], last
     sheets = set(book.sheet_names())
-    out: list[tuple[Cell, Fill | None]] = []
+    out: list[tuple[SheetCell, Fill | None]] = []
     for row in book.read(Ref(MARKS, 2, 1, last, 3)):
         sheet, coord, original = (list(row) + [None] * 3)[:3]
         if not sheet or not coord or str(sheet) not in sheets:
@@ -53,7 +62,7 @@ def clear(book: Book) -> int:
     cells = [cell for cell, _ in registered]
     current = book.fills(cells)
 
-    def still_marked(cell: Cell) -> bool:
+    def still_marked(cell: SheetCell) -> bool:
         fill = current.get(cell)
         return fill is None or fill.is_mark  # unreadable: assume it is still ours
 
@@ -61,7 +70,7 @@ def clear(book: Book) -> int:
         {cell: original or Fill() for cell, original in registered if still_marked(cell)}
     )
     painted = set(cells)
-    notes: dict[Cell, str | None] = {}
+    notes: dict[SheetCell, str | None] = {}
     for sheet in book.sheet_names():
         if sheet == MARKS:
             continue
@@ -89,7 +98,7 @@ def clear(book: Book) -> int:
 def results(findings: list[Finding], summary: str, sheets: Iterable[str]) -> Results:
     """The 校验结果 sheet for these findings: links only to cells of existing sheets."""
     existing = set(sheets)
-    links: list[Cell | None] = []
+    links: list[SheetCell | None] = []
     for f in findings:
         cell = parse_address(f.cell) if f.cell else None
         links.append(cell if cell is not None and cell[0] in existing else None)
@@ -110,12 +119,12 @@ def mark(book: Book, findings: list[Finding]) -> int:
     book.ensure_sheet(MARKS, [list(REGISTRY_HEADERS)], hidden=True)
     sheets = set(book.sheet_names())
     marks = [m for m in plan_marks(findings) if m.sheet in sheets]
-    cells: list[Cell] = [(m.sheet, m.row, m.col) for m in marks]
+    cells: list[SheetCell] = [(m.sheet, m.row, m.col) for m in marks]
     originals = book.fills(cells)
-    existing: dict[Cell, str | None] = {}
+    existing: dict[SheetCell, str | None] = {}
     for sheet in {m.sheet for m in marks}:
         existing.update({(sheet, r, c): t for (r, c), t in book.notes(sheet).items()})
-    registry: dict[Cell, object] = {}
+    registry: dict[SheetCell, object] = {}
     for i, (m, cell) in enumerate(zip(marks, cells, strict=True), start=2):
         original = originals.get(cell) or Fill()
         for col, value in enumerate((m.sheet, a1(m.row, m.col), original.to_json()), start=1):
@@ -197,11 +206,11 @@ def write_text(book: Book, report: Report) -> TextResult:
     from gknb.textgen import plan_writes
 
     texts = narrative(report)
-    targets: dict[str, Cell] = {}
+    targets: dict[str, SheetCell] = {}
     for part in texts:
         try:
             ref = book.name_ref(TEXT_NAMES[part])
-        except Exception:  # reader.NameError_: the name points nowhere
+        except BrokenName:  # the name points nowhere
             ref = None
         if ref is None:
             raise GknbError(
@@ -210,14 +219,14 @@ def write_text(book: Book, report: Report) -> TextResult:
             )
         targets[part] = (ref.sheet, ref.r1, ref.c1)
 
-    def value(cell: Cell) -> object:
+    def value(cell: SheetCell) -> object:
         return book.read(Ref(cell[0], cell[1], cell[2], cell[1], cell[2]))[0][0]
 
     current = {part: value(cell) for part, cell in targets.items()}
     has_state = MARKS in book.sheet_names()
     remembered = {part: value(GENERATED[part]) for part in targets} if has_state else {}
     write, kept = plan_writes(texts, current, remembered)
-    cells: dict[Cell, object] = {}
+    cells: dict[SheetCell, object] = {}
     for part, text in write.items():
         cells[targets[part]] = text
         cells[GENERATED[part]] = text

@@ -26,6 +26,7 @@ from gknb.workbook.contract import (
     PRIOR,
     PRIOR_NAMES,
     TEXT_NAMES,
+    BrokenName,
     Ref,
     block_name,
     cell_address,
@@ -33,21 +34,17 @@ from gknb.workbook.contract import (
 from gknb.workbook.marks import settlements_from_rows
 
 
-class NameError_(Exception):
-    """A defined name that exists but cannot be used (points at #REF! or a missing sheet)."""
-
-
 def checked_ref(sheet: str, r1: int, c1: int, r2: int, c2: int, sheetnames: list[str]) -> Ref:
     """A defined name's range, once its sheet is known to exist."""
     if sheet not in sheetnames:
-        raise NameError_(f"它指向的工作表“{sheet}”不存在，可能被改名或删除了")
+        raise BrokenName(f"它指向的工作表“{sheet}”不存在，可能被改名或删除了")
     return Ref(sheet, r1, c1, r2, c2)
 
 
 class BookSource(Protocol):
     def name_ref(self, name: str) -> Ref | None:
         """Where a workbook-level defined name points; None if there is no such name.
-        Raises NameError_ with a Chinese reason when the name is broken."""
+        Raises BrokenName with a Chinese reason when the name is broken."""
 
     def read(self, ref: Ref) -> list[list[Any]]:
         """Values of a rectangle, row by row (merged cells: value in the top-left only)."""
@@ -56,7 +53,7 @@ class BookSource(Protocol):
 def _meta(src: BookSource, name: str) -> tuple[Any, Ref | None]:
     try:
         ref = src.name_ref(name)
-    except NameError_:
+    except BrokenName:
         return None, None
     if ref is None:
         return None, None
@@ -76,7 +73,7 @@ def detect_version(src: BookSource, year: int | None, declared: Any) -> str:
         if src.name_ref("GK_T2_9") is not None:
             return "2019"
         t3 = src.name_ref("GK_T3")
-    except NameError_:
+    except BrokenName:
         t3 = None
     if t3 is not None:
         rows = t3.shape[0]
@@ -102,7 +99,7 @@ def _read_table(src: BookSource, fmt: Format, table: str, report: Report) -> Non
         label = f"“{title}”{block.title}".rstrip()
         try:
             ref = src.name_ref(name)
-        except NameError_ as exc:
+        except BrokenName as exc:
             report.structure.append(_problem(fmt, table, f"{label}的区域名称 {name} 已损坏：{exc}"))
             continue
         if ref is None:
@@ -198,7 +195,7 @@ def _read_prior(src: BookSource, fmt: Format, report: Report) -> Prior | None:
     ):
         try:
             ref = src.name_ref(name)
-        except NameError_:
+        except BrokenName:
             ref = None
         if ref is None or ref.shape != PRIOR_NAMES[name].shape:
             continue
@@ -252,7 +249,7 @@ def _missing_sheets(src: BookSource, report: Report) -> None:
     for name, sheet, severity, lost in _SHEETS_READ:
         try:
             src.name_ref(name)
-        except NameError_ as exc:
+        except BrokenName as exc:
             finding = structure_finding(
                 sheet, "", "",
                 f"找不到“{sheet}”工作表（区域名称 {name} 已损坏：{exc}）：{lost}。"
@@ -298,7 +295,7 @@ def read_book(src: BookSource, source: str = "") -> Report:
 def _read_settlements(src: BookSource) -> dict[str, str]:
     try:
         first = src.name_ref("GK_RESULTS")
-    except NameError_:
+    except BrokenName:
         return {}
     if first is None:
         return {}
@@ -306,4 +303,4 @@ def _read_settlements(src: BookSource) -> dict[str, str]:
     return settlements_from_rows(rows)
 
 
-__all__ = ["GRID_LEFT", "GRID_TOP", "META", "BookSource", "NameError_", "read_book"]
+__all__ = ["GRID_LEFT", "GRID_TOP", "META", "BookSource", "BrokenName", "read_book"]

@@ -12,7 +12,7 @@ from gknb.errors import GknbError
 from gknb.workbook import package
 
 
-def sniff(path: Path) -> list[str]:
+def screen_workbook(path: Path) -> list[str]:
     """Refuse what is not a readable workbook, with one Chinese sentence; returns the damaged
     parts that hold no table data (`package.inspect`: the same for every reader)."""
     if not path.exists():

@@ -26,6 +26,7 @@ from gknb.workbook.contract import (
     COVER,
     GRID_LEFT,
     GRID_TOP,
+    HEADER_COLOR,
     MARKS,
     META,
     PRIOR,
@@ -44,10 +45,10 @@ from gknb.workbook.marks import parse_address
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+HEADER_FILL = PatternFill("solid", fgColor=HEADER_COLOR)
 TOTAL_FILL = PatternFill("solid", fgColor="E7E6E6")
 INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
-FONT = "宋体"
+FONT_NAME = "宋体"
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 NUMBER_FORMATS = {Kind.COUNT: "0", Kind.SIGNED: "0;-0;0", Kind.AMOUNT: "General"}
@@ -102,7 +103,7 @@ HOW_TO_FILL = (
 
 
 def _font(bold: bool = False, size: int = 11) -> Font:
-    return Font(name=FONT, bold=bold, size=size)
+    return Font(name=FONT_NAME, bold=bold, size=size)
 
 
 def _paint_grid(ws: Worksheet, fmt: Format, table: str) -> None:
@@ -173,7 +174,7 @@ def _validations(ws: Worksheet, fmt: Format, table: str) -> None:
 def _table_sheet(ws: Worksheet, fmt: Format, table: str) -> None:
     g = grid(fmt, table)
     ws.cell(1, 1, TABLE_TITLES[table]).font = _font(bold=True, size=14)
-    ws.cell(2, 1, HOW_TO_FILL).font = Font(name=FONT, size=10, color="595959")
+    ws.cell(2, 1, HOW_TO_FILL).font = Font(name=FONT_NAME, size=10, color="595959")
     _paint_grid(ws, fmt, table)
     _validations(ws, fmt, table)
     if table == "T2":
@@ -225,7 +226,9 @@ def _live_checks(wb: Workbook, fmt: Format) -> None:
     """Conditional formats that turn a total red while it disagrees with what it adds up."""
     fill = PatternFill("solid", fgColor=livecheck.FILL, bgColor=livecheck.FILL)
     for check in livecheck.live_checks(fmt):
-        rule = FormulaRule(formula=[check.formula], fill=fill, font=Font(color=livecheck.FONT))
+        rule = FormulaRule(
+            formula=[check.formula], fill=fill, font=Font(color=livecheck.FONT_COLOR)
+        )
         wb[check.sheet].conditional_formatting.add(check.cell, rule)
 
 

@@ -23,22 +23,30 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from gknb.errors import GknbError
-from gknb.files import guard_output, render, same_file, write_atomic
+from gknb.files import content_bytes, guard_output, same_file, write_atomic
 from gknb.text import cell_text, put
-from gknb.workbook.book import Cell, ColorSpec, Fill, Results
-from gknb.workbook.contract import MARK_PREFIX, RESULTS, RESULTS_FIRST, Ref, a1, quote_sheet
+from gknb.workbook.book import ColorSpec, Fill, Results, SheetCell
+from gknb.workbook.contract import (
+    MARK_PREFIX,
+    RESULTS,
+    RESULTS_FIRST,
+    BrokenName,
+    Ref,
+    a1,
+    quote_sheet,
+)
 from gknb.workbook.package import lost_objects
-from gknb.workbook.reader import NameError_, checked_ref
-from gknb.workbook.sniff import sniff as _sniff
+from gknb.workbook.reader import checked_ref
+from gknb.workbook.sniff import screen_workbook
 
 
 def open_workbook(path: Path, data_only: bool = False, sniffed: bool = False) -> Workbook:
     """Load a workbook; data_only=True gives the values Excel last calculated (for reading).
-    sniffed=True: the caller has already run `sniff`."""
+    sniffed=True: the caller has already run `screen_workbook`."""
     from openpyxl.reader.excel import ExcelReader
 
     if not sniffed:
-        _sniff(path)
+        screen_workbook(path)
     reader = None
     try:
         with warnings.catch_warnings():
@@ -78,12 +86,12 @@ class OpenpyxlSource:
             return None
         text = dn.attr_text or ""
         if "#REF!" in text:
-            raise NameError_("它指向的单元格或工作表已被删除（#REF!）")
+            raise BrokenName("它指向的单元格或工作表已被删除（#REF!）")
         try:
             (sheet, cells), *_ = list(dn.destinations)
             c1, r1, c2, r2 = range_boundaries(cells.replace("$", ""))
         except (ValueError, TypeError, AttributeError):  # AttributeError: text openpyxl's
-            raise NameError_(f"无法识别的引用“{text}”") from None  # tokenizer cannot place
+            raise BrokenName(f"无法识别的引用“{text}”") from None  # tokenizer cannot place
         return checked_ref(sheet, r1, c1, r2, c2, self.wb.sheetnames)
 
     def read(self, ref: Ref) -> list[list[Any]]:
@@ -165,7 +173,7 @@ class OpenpyxlBook:
         self.wb = open_workbook(path)
         drop_note_drawings(self.wb)
         self._values: Workbook | None = None  # data_only view, loaded for the first formula
-        self._written: set[Cell] = set()
+        self._written: set[SheetCell] = set()
         self.backup: Path | None = None  # where save kept the file it replaced
 
     @property
@@ -195,7 +203,7 @@ class OpenpyxlBook:
             out.append(values)
         return out
 
-    def _cached(self, cell: Cell) -> Any:
+    def _cached(self, cell: SheetCell) -> Any:
         if self._values is None:
             self._values = open_workbook(self.path, data_only=True)
         sheet, row, col = cell
@@ -206,15 +214,15 @@ class OpenpyxlBook:
     def last_row(self, sheet: str) -> int:
         return int(self.wb[sheet].max_row)
 
-    def write(self, cells: Mapping[Cell, object]) -> None:
+    def write(self, cells: Mapping[SheetCell, object]) -> None:
         for (sheet, row, col), value in cells.items():
             put(self.wb[sheet].cell(row, col), value)  # text, never a formula
             self._written.add((sheet, row, col))
 
-    def fills(self, cells: Iterable[Cell]) -> dict[Cell, Fill | None]:
+    def fills(self, cells: Iterable[SheetCell]) -> dict[SheetCell, Fill | None]:
         return {c: fill_of(self.wb[c[0]].cell(c[1], c[2]).fill) for c in cells}
 
-    def set_fills(self, fills: Mapping[Cell, Fill]) -> None:
+    def set_fills(self, fills: Mapping[SheetCell, Fill]) -> None:
         for (sheet, row, col), fill in fills.items():
             self.wb[sheet].cell(row, col).fill = pattern_fill(fill)
 
@@ -227,7 +235,7 @@ class OpenpyxlBook:
             if cell.comment is not None
         }
 
-    def set_notes(self, notes: Mapping[Cell, str | None]) -> None:
+    def set_notes(self, notes: Mapping[SheetCell, str | None]) -> None:
         for (sheet, row, col), text in notes.items():
             cell = self.wb[sheet].cell(row, col)
             old = cell.comment
@@ -298,7 +306,7 @@ class OpenpyxlBook:
         `package.lost_objects`); a copy is written without them, the workbook stays whole."""
         guard_output(self.out, in_place=True)  # open in Excel, or read-only: not written
         in_place = self.out.exists() and same_file(self.out, self.path)
-        data = render(self.wb.save)
+        data = content_bytes(self.wb.save)
         if in_place:
             lost = lost_objects(self.path, data)
             if lost:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from gknb.review.batch import review
-from gknb.review.generate import generate, load_manifest, reader_available, score
+from support.generate import generate, load_manifest, reader_available, score
 
 
 def test_generated_folder_scores_full_recall(tmp_path):
@@ -31,7 +31,7 @@ def test_generated_folder_scores_full_recall(tmp_path):
 
 
 def test_score_counts_misses_and_false_errors():
-    from gknb.review.generate import Expect, Made
+    from support.generate import Expect, Made
 
     made = [
         Made(

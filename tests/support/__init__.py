@@ -1,4 +1,7 @@
-"""Shared by the reader tests (the top-level conftest is not importable from here)."""
+"""Support code for the tests and the benchmarks in bench/ (not part of the shipped package).
+
+The tests' conftest puts tests/ on sys.path; bench scripts do the same, then `import support.…`.
+"""
 
 from __future__ import annotations
 
