@@ -18,14 +18,14 @@ from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SEEDS = HERE.parent / "tests" / "data" / "seeds"
-sys.path.insert(0, str(HERE.parent / "tests" / "reader"))
+sys.path[:0] = [str(HERE.parent / "tests"), str(HERE.parent / "tests" / "reader")]
 
 from timing import median_ms  # noqa: E402
 
 from gknb.reader import read_report, read_text  # noqa: E402
 from gknb.rules import check  # noqa: E402
 from gknb.synth import consistent_report  # noqa: E402
+from support import SEEDS  # noqa: E402
 
 COUNT = 1000
 

@@ -206,9 +206,7 @@ def _one_chinese_line(err: str) -> str:
 
 
 def _seed(name: str = "001_39c027d6b48abaaa.txt"):
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent / "data" / "seeds" / name
+    return SEEDS / name
 
 
 def test_diff_across_formats_and_file_kinds(make_book, tmp_path, capsys):

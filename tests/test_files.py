@@ -14,6 +14,7 @@ import pytest
 from gknb import files
 from gknb.cli import main
 from gknb.errors import DiskFull, FileLocked, GknbError, OutputExists, ReadOnlyFile
+from support import SEEDS
 
 
 def _no_temps(folder: Path) -> list[str]:
@@ -216,7 +217,7 @@ def test_full_disk_during_fill_keeps_workbook_and_backup(make_book, capsys, monk
 def test_full_disk_every_write_command_exit_2(make_book, tmp_path, capfd, monkeypatch, command):
     book = make_book(overrides={("T4", "all", "rv_total"): None})  # fill has a total to write
     before = book.read_bytes()
-    seed = sorted((Path(__file__).parent / "data" / "seeds").glob("*.txt"))[1]
+    seed = sorted(SEEDS.glob("*.txt"))[1]
     argv = [a.format(book=book, dir=tmp_path, seed=seed) for a in command]
     _disk_full(monkeypatch)
     code = main(argv)

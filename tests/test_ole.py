@@ -14,6 +14,7 @@ from gknb.build import cfb
 from gknb.cli import main
 from gknb.errors import GknbError
 from gknb.sources import read
+from support import SEEDS
 
 WORD = {"WordDocument": b"\0" * 600, "1Table": b"\0" * 300}
 EXCEL = {"Workbook": b"\x09\x08" + b"\0" * 700}
@@ -59,7 +60,7 @@ def test_without_telling_names_the_suffix_decides(tmp_path) -> None:
 def test_an_old_suffix_is_read_by_what_the_file_holds(tmp_path, capsys) -> None:
     """Systems export “.xls” files that are web pages, and a real .xlsx may be misnamed."""
     page = tmp_path / "导出.xls"
-    seed = Path(__file__).parent / "data" / "seeds" / "001_39c027d6b48abaaa.txt"
+    seed = SEEDS / "001_39c027d6b48abaaa.txt"
     lines = seed.read_text(encoding="utf-8").splitlines()
     page.write_text(
         "<html><body><p>" + "</p><p>".join(lines) + "</p></body></html>", encoding="utf-8"

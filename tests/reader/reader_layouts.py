@@ -13,6 +13,7 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from gknb.formats import SECTION_TITLES
 from gknb.layout import GridCell, grid
@@ -168,12 +169,20 @@ def write_docx(report: Report, path: Path) -> Path:
 
     doc = docx.Document()
     doc.add_paragraph(title(report))
+    _add_parts(report, doc, "Table Grid")
+    doc.save(str(path))
+    return path
+
+
+def _add_parts(report: Report, box: Any, table_style: str | None = None) -> None:
+    """Every part's heading, table and text into a document or a table cell (`box`)."""
     for heading, table, text in parts(report):
-        doc.add_paragraph(heading)
+        box.add_paragraph(heading)
         if table:
             g = grid(report.format, table)
-            t = doc.add_table(rows=g.n_rows, cols=g.n_cols)
-            t.style = "Table Grid"
+            t = box.add_table(rows=g.n_rows, cols=g.n_cols)
+            if table_style:
+                t.style = table_style
             for c in g.cells:  # merge first, then write each merged cell once
                 if c.rowspan > 1 or c.colspan > 1:
                     t.cell(c.row, c.col).merge(t.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
@@ -181,9 +190,7 @@ def write_docx(report: Report, path: Path) -> Path:
                 t.cell(c.row, c.col).text = raw_text(report, c)
         for para in text.split("\n"):
             if para.strip():
-                doc.add_paragraph(para)
-    doc.save(str(path))
-    return path
+                box.add_paragraph(para)
 
 
 def html_in_layout_table(report: Report) -> str:
@@ -202,19 +209,7 @@ def write_docx_in_layout_table(report: Report, path: Path) -> Path:
     doc = docx.Document()
     outer = doc.add_table(rows=1, cols=1).cell(0, 0)
     outer.paragraphs[0].text = title(report)
-    for heading, table, text in parts(report):
-        outer.add_paragraph(heading)
-        if table:
-            g = grid(report.format, table)
-            t = outer.add_table(rows=g.n_rows, cols=g.n_cols)
-            for c in g.cells:
-                if c.rowspan > 1 or c.colspan > 1:
-                    t.cell(c.row, c.col).merge(t.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
-            for c in g.cells:
-                t.cell(c.row, c.col).text = raw_text(report, c)
-        for para in text.split("\n"):
-            if para.strip():
-                outer.add_paragraph(para)
+    _add_parts(report, outer)
     doc.save(str(path))
     return path
 
