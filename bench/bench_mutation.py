@@ -43,7 +43,7 @@ from pathlib import Path
 
 from gknb import rules
 from gknb.formats import FORMATS, Format, Key
-from gknb.model import Finding, Report
+from gknb.model import Finding, Report, Severity
 from gknb.synth import consistent_values, report_from_values
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # support.generate
@@ -91,7 +91,7 @@ def pinnable_cells(version: str) -> set[Key]:
 
 
 def errors(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == "error"]
+    return [f for f in findings if f.severity is Severity.ERROR]
 
 
 def core_report(version: str, values: dict[Key, object], year: int) -> Report:

@@ -21,6 +21,7 @@ import pytest
 
 from gknb import excel, rules, service
 from gknb.formats import FORMATS
+from gknb.model import Severity
 from gknb.synth import consistent_values
 from gknb.workbook.book import Fill
 from gknb.workbook.contract import (
@@ -152,7 +153,7 @@ def test_check_marks_exactly_the_expected_cells(
     where = _broken(wb)
     expected = _expected(wb, tmp_path)
     marks = plan_marks(expected)
-    assert any(f.severity == "error" for f in expected)
+    assert any(f.severity is Severity.ERROR for f in expected)
     assert {where["unit"], where["t4_total"]} <= {f.cell for f in expected}
 
     reads: list[Any] = []
@@ -212,7 +213,7 @@ def test_check_marks_exactly_the_expected_cells(
     assert (first["func"], first["args"]) == ("setScreenUpdating", [False])
 
     # the first error cell is selected
-    first = next(f for f in expected if f.severity == "error" and f.cell)
+    first = next(f for f in expected if f.severity is Severity.ERROR and f.cell)
     sheet, r, c = parse_address(first.cell)
     select = [a for a in acts if a["func"] == "rangeSelect"]
     assert select and _cells(select[-1], names) == {(sheet, r, c)}
@@ -228,7 +229,7 @@ def test_check_of_a_consistent_book_finds_no_error(
     acts = actions(book)
     cells_with_notes = [a for a in acts if a["func"] == "addNote"]
     assert len(cells_with_notes) == len(plan_marks(expected))
-    assert not [f for f in expected if f.severity == "error"]
+    assert not [f for f in expected if f.severity is Severity.ERROR]
 
 
 # ---- fill --------------------------------------------------------------------------------------

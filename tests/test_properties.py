@@ -47,7 +47,9 @@ def test_single_input_change_fires_expected_rule_on_that_cell(version, seed, dat
 @settings(max_examples=60, deadline=None)
 @given(version=st.sampled_from(["2019", "2021"]), seed=st.integers(0, 10_000))
 def test_consistent_report_has_no_error_findings(version, seed):
-    assert [f for f in check(consistent_report(version, seed)) if f.severity == "error"] == []
+    assert [
+        f for f in check(consistent_report(version, seed)) if f.severity is Severity.ERROR
+    ] == []
 
 
 @settings(max_examples=60, deadline=None)

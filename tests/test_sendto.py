@@ -15,6 +15,7 @@ import pytest
 
 from gknb import excel, launch, sendto, service
 from gknb.files import backup_path
+from gknb.model import Severity
 from gknb.workbook.contract import COLORS
 from gknb.workbook.marks import parse_address
 
@@ -69,7 +70,7 @@ def test_check_marks_the_closed_workbook_in_place_through_the_engine(
     assert _fill_of(book, WRONG_TOTAL) == COLORS["error"]
     assert backup_path(book).read_bytes() == original
     findings = service.check(service.read_workbook(book))
-    assert any(f.severity == "error" for f in findings)  # marking changed no value
+    assert any(f.severity is Severity.ERROR for f in findings)  # marking changed no value
 
 
 def test_check_of_a_consistent_workbook_says_so(make_book: MakeBook, tmp_path: Path) -> None:
@@ -87,7 +88,7 @@ def test_fill_writes_totals_with_a_backup(make_book: MakeBook, tmp_path: Path) -
         and "备份为 本局 2025年报.备份.xlsx" in answer
     )
     findings = service.check(service.read_workbook(book))
-    assert not [f for f in findings if f.severity == "error"]
+    assert not [f for f in findings if f.severity is Severity.ERROR]
     assert backup_path(book).exists()
 
 

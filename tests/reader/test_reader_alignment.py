@@ -11,7 +11,7 @@ import reader_layouts as L
 
 from gknb.errors import GknbError, NotAReport
 from gknb.formats import FORMATS
-from gknb.model import Issue, Report
+from gknb.model import Issue, Report, Severity
 from gknb.reader import read_report, read_text
 from gknb.rules import check
 from gknb.synth import report_from_values
@@ -314,7 +314,7 @@ def test_run_together_row_the_columns_refute_is_not_read() -> None:
     [f] = got.structure
     assert (f.rule, f.row) == ("READ", "（四）无法提供 1.本机关不掌握相关政府信息")
     assert "64 / 0 / 0 / 2 / 0 / 4 / 70" in f.message
-    assert [x.rule for x in check(got) if x.severity == "error"] == []
+    assert [x.rule for x in check(got) if x.severity is Severity.ERROR] == []
 
 
 def test_run_together_row_with_several_readings_is_not_guessed() -> None:

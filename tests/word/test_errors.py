@@ -8,6 +8,7 @@ import pytest
 
 from gknb import files
 from gknb.errors import GknbError, OutputExists
+from gknb.model import Severity
 from gknb.word import ErrorsRemain, export_workbook
 from gknb.word.style import WordStyle, missing_fonts, style_from
 
@@ -125,7 +126,7 @@ def test_errors_stop_the_export_and_force_exports_anyway(make_book, tmp_path):
     err = exc.value
     assert err.count == len(err.findings) >= 1
     assert {f.rule for f in err.findings} <= {"R1", "R2", "R3"}
-    assert all(f.severity == "error" for f in err.findings)
+    assert all(f.severity is Severity.ERROR for f in err.findings)
     assert f"仍有 {err.count} 处错误" in str(err) and err.exit_code == 1
     assert isinstance(err, GknbError)
     assert not list(tmp_path.glob("*.docx"))

@@ -32,6 +32,7 @@ from gknb import excel, service
 from gknb.errors import GknbError
 from gknb.formats import FORMATS
 from gknb.launch import Reply
+from gknb.model import Severity
 from gknb.synth import consistent_values
 from gknb.workbook import ops
 from gknb.workbook.book import Fill
@@ -233,7 +234,7 @@ def _start(folder: Path, suffix: str, seed: int, blank_totals: bool) -> Path:
 def _spec(side: FileSide, pick: int) -> str | None:
     """A warning or hint to settle (已核实), chosen among those the file has now."""
     findings = service.check_file(side.path).findings
-    open_ = [f for f in findings if f.cell and not f.settled and f.severity != "error"]
+    open_ = [f for f in findings if f.cell and not f.settled and f.severity is not Severity.ERROR]
     if not open_:
         return None
     f = open_[pick % len(open_)]

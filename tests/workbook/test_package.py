@@ -14,6 +14,7 @@ import zipcraft
 from fuzz_support import verdicts
 from gknb import service
 from gknb.errors import GknbError
+from gknb.model import Severity
 from gknb.workbook import package
 
 
@@ -51,7 +52,7 @@ def test_damage_without_table_data_is_a_warning_in_both(make_book, tmp_path, par
     assert ("R13", "warning", "") in checked[1]
     assert any(rule in ("R1", "R3") for rule, severity, _ in checked[1] if severity == "error")
     report = service.read_workbook(bad)
-    (warning,) = [f for f in report.structure if f.severity == "warning"]
+    (warning,) = [f for f in report.structure if f.severity is Severity.WARNING]
     assert part in warning.message and "另存" in warning.message
 
 
