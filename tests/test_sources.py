@@ -37,3 +37,30 @@ def test_an_old_workbook_is_named_with_what_to_do(tmp_path: Path):
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(GknbError, match="另存为"):
         read(path)
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        (KeyError("word/document.xml"), "文件可能已损坏，或内容与扩展名不符（KeyError）"),
+        (PermissionError(13, "Permission denied"), "没有读取权限"),
+        (EOFError("Compressed file ended before the end-of-stream marker"), "另存一份"),
+    ],
+)
+def test_a_failure_no_reader_anticipated_is_one_chinese_line(tmp_path, monkeypatch, fault, words):
+    """Whatever a library raises while reading becomes that file's line: what may be wrong and
+    what to do, in Chinese; the library's English stays behind --debug."""
+    import gknb.reader
+
+    def failing(path: Path) -> None:
+        raise fault
+
+    monkeypatch.setattr(gknb.reader, "read_report", failing)
+    path = tmp_path / "报告.docx"
+    path.write_bytes(b"PK")
+    with pytest.raises(GknbError, match=words) as refused:
+        read(path)
+    said = str(refused.value)
+    assert said.startswith(("报告.docx", "无法读取 报告.docx"))
+    assert "Permission denied" not in said and "end-of-stream" not in said
+    assert refused.value.__cause__ is fault  # --debug shows it

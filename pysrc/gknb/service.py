@@ -139,16 +139,23 @@ def mark_target(path: Path, out: Path, force: bool = False, protect: tuple[Path,
     guard_output(out, inputs=protect, force=force, in_place=in_place)
 
 
+def _to_change(path: Path, what: str) -> Report:
+    """The report of a workbook file an operation (`what`, as the clerk knows it) will rewrite
+    in place; one sentence when the file is no workbook or cannot be written now."""
+    from gknb.files import guard_output
+
+    if not is_workbook(path):
+        raise GknbError(f"{what}只能用于 Excel 工作簿，{path.name} 不是工作簿。")
+    guard_output(path, in_place=True)
+    return read_workbook(path)
+
+
 def accept(path: Path, specs: list[str]) -> list[Finding]:
     """Settle warnings and hints (已核实) given as "R5a@三、依申请公开!D8=理由", in place."""
-    from gknb.files import guard_output
     from gknb.workbook import ops
     from gknb.workbook.xlsx import OpenpyxlBook
 
-    if not is_workbook(path):
-        raise GknbError("只能在工作簿中标记“已核实”。")
-    guard_output(path, in_place=True)
-    report = read_workbook(path)
+    report = _to_change(path, "标记“已核实”")
     ops.require_template(report, "标记“已核实”")
     book = OpenpyxlBook(path)
     findings = ops.accept(book, report, specs, check)
@@ -158,14 +165,10 @@ def accept(path: Path, specs: list[str]) -> list[Finding]:
 
 def write_text(path: Path) -> TextResult:
     """生成说明文字 into a workbook file (see ops.write_text); a backup is kept."""
-    from gknb.files import guard_output
     from gknb.workbook import ops
     from gknb.workbook.xlsx import OpenpyxlBook
 
-    if not is_workbook(path):
-        raise GknbError(f"生成说明文字只能用于 Excel 工作簿，{path.name} 不是工作簿。")
-    guard_output(path, in_place=True)
-    report = read_workbook(path)
+    report = _to_change(path, "生成说明文字")
     ops.narrative(report)  # a workbook that cannot have text is refused before it is opened again
     book = OpenpyxlBook(path)
     result = ops.write_text(book, report)
@@ -188,14 +191,10 @@ def clear_file(path: Path) -> int:
 
 def fill_file(path: Path) -> FillResult:
     """Compute every total and write it into the total cells only (a backup is kept)."""
-    from gknb.files import guard_output
     from gknb.workbook import ops
     from gknb.workbook.xlsx import OpenpyxlBook
 
-    if not is_workbook(path):
-        raise GknbError(f"填充合计只能用于 Excel 工作簿，{path.name} 不是工作簿。")
-    guard_output(path, in_place=True)
-    report = read_workbook(path)
+    report = _to_change(path, "填充合计")
     changes = ops.total_changes(report)
     if not any(c.changed for c in changes):
         return ops.FillResult(changes, 0, report)

@@ -46,8 +46,18 @@ def read(path: Path) -> tuple[Report, str]:
         return _read(path)
     except GknbError:
         raise
+    except PermissionError as exc:
+        raise GknbError(
+            f"无法读取 {path.name}：没有读取权限，或文件正被其他程序独占。请关闭占用它的程序，"
+            f"或把文件复制到自己的文件夹后再试。"
+        ) from exc
     except (OSError, ValueError, LookupError, TypeError, NotImplementedError, EOFError) as exc:
-        raise GknbError(f"{path.name} 无法读取（{type(exc).__name__}: {exc}）。") from exc
+        # the library's own words are English: the class names the fault for a technician,
+        # --debug shows the rest
+        raise GknbError(
+            f"{path.name} 无法读取：文件可能已损坏，或内容与扩展名不符（{type(exc).__name__}）。"
+            f"请用原来的软件打开后另存一份再试；加 --debug 可看技术细节。"
+        ) from exc
 
 
 def _read(path: Path) -> tuple[Report, str]:
