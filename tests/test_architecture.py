@@ -107,6 +107,39 @@ def test_only_the_service_imports_the_rules():
     assert rules_importers(graph()) == []
 
 
+# the test-data generator leaves the package for test support (it may name the formats)
+VERSION_TESTS_ALLOWED = ("gknb.formats", "gknb.review.generate")
+
+
+def version_tests(name: str, source: str) -> list[str]:
+    """Comparisons of a format version with a literal ("2019"): what differs between formats
+    belongs to the formats, which the code asks instead."""
+
+    def is_version(node: ast.expr) -> bool:
+        return (isinstance(node, ast.Attribute) and node.attr == "version") or (
+            isinstance(node, ast.Name) and node.id == "version"
+        )
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            literal = any(isinstance(x, ast.Constant) and isinstance(x.value, str) for x in sides)
+            if literal and any(is_version(x) for x in sides):
+                found.append(f"{name}:{node.lineno}")
+    return sorted(found)
+
+
+def test_no_module_outside_the_formats_tests_a_version_string():
+    found = [
+        hit
+        for name, path in modules().items()
+        if not any(name == p or name.startswith(p + ".") for p in VERSION_TESTS_ALLOWED)
+        for hit in version_tests(name, path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected components of more than one module (Tarjan)."""
     index: dict[str, int] = {}
@@ -158,6 +191,13 @@ def test_the_checks_find_what_they_guard_against():
             "gknb.diff": {"gknb.rules.common"},
         }
     ) == ["gknb.diff imports gknb.rules.common"]
+    assert version_tests(
+        "m", 'x = 1 if fmt.version == "2019" else 2\nif version != "2021": pass'
+    ) == [
+        "m:1",
+        "m:2",
+    ]
+    assert version_tests("m", "same = a.version == b.version") == []
 
 
 # ---- type checking: every ignore comment for mypy says which error it silences and why -------

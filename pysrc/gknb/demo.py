@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gknb.formats import F2021, Key
+from gknb.formats.base import T3_GRAND, T3_TOTAL, T4_RESULTS, T4_TOTAL
 from gknb.workbook.contract import META, PRIOR_CARRY_OUT, PRIOR_IN_FORCE
 from gknb.workbook.template import write_values
 
@@ -29,18 +30,9 @@ T3_INPUTS: dict[str, tuple[int, ...]] = {
     "r6_2": (0, 0, 0, 0, 0, 1),
     "carry_out": (2, 0, 0, 0, 2, 0),
 }
-T2_VALUES: dict[Key, float] = {
-    ("T2_1", "regulation", "issued"): 0,
-    ("T2_1", "regulation", "repealed"): 0,
-    ("T2_1", "regulation", "in_force"): 3,
-    ("T2_1", "normative", "issued"): 4,
-    ("T2_1", "normative", "repealed"): 1,
-    ("T2_1", "normative", "in_force"): 27,
-    ("T2_5", "license", "decisions"): 1265,
-    ("T2_6", "penalty", "decisions"): 86,
-    ("T2_6", "enforcement", "decisions"): 5,
-    ("T2_8", "fee", "amount"): 12.6,
-}
+# 表二 in the format's cell order: 规章 and 行政规范性文件 (本年制发, 本年废止, 现行有效),
+# 行政许可, 行政处罚, 行政强制 (本年处理决定数量), 行政事业性收费 (本年收费金额, 万元)
+T2_FIGURES: tuple[float, ...] = (0, 0, 3, 4, 1, 27, 1265, 86, 5, 12.6)
 T4_VALUES = {"rv": (1, 0, 0, 1), "ld": (0, 0, 0, 1), "la": (0, 0, 0, 0)}
 PRIOR_CARRY = (3, 0, 0, 0, 0, 0, 3)
 PRIOR_IN_FORCE_VALUES = (2, 24)
@@ -75,37 +67,35 @@ def fill_demo(wb: Workbook) -> None:
     """Type the demo numbers (with their mistakes) into a fresh 2021-format workbook."""
     t3 = F2021.block("T3")
     applicants = F2021.applicants
+    key = F2021.t3
     for row in t3.rows:
-        values = T3_INPUTS.get(row.id, (0,) * 6) if row.id != "r7_total" else None
+        values = T3_INPUTS.get(row.id, (0,) * 6) if row.id != T3_GRAND else None
         if values is None:
             continue
         for col, v in zip(applicants, values, strict=True):
-            _set(wb, ("T3", row.id, col), v)
+            _set(wb, key(row.id, col), v)
     # totals as a clerk would type them, including one slip
     for row in t3.rows:
-        if row.id == "r7_total":
+        if row.id == T3_GRAND:
             continue
         total = sum(T3_INPUTS.get(row.id, (0,) * 6))
-        _set(wb, ("T3", row.id, "total"), total)
+        _set(wb, key(row.id, T3_TOTAL), total)
     results = F2021.results
     for i, col in enumerate(applicants):
-        _set(
-            wb,
-            ("T3", "r7_total", col),
-            sum(T3_INPUTS.get(r, (0,) * 6)[i] for r in results),
-        )
+        _set(wb, key(T3_GRAND, col), sum(T3_INPUTS.get(r, (0,) * 6)[i] for r in results))
     grand = sum(sum(T3_INPUTS.get(r, (0,) * 6)) for r in results)
-    _set(wb, ("T3", "r7_total", "total"), grand)
+    _set(wb, key(T3_GRAND, T3_TOTAL), grand)
     # the mistakes
-    _set(wb, ("T3", "r1_open", "total"), 9)
-    _set(wb, ("T3", "r4_1", "commercial"), "1件")
-    _set(wb, ("T3", "r5_2", "research"), None)
-    for key, value in T2_VALUES.items():
-        _set(wb, key, value)
+    _set(wb, key("r1_open", T3_TOTAL), 9)
+    _set(wb, key("r4_1", "commercial"), "1件")
+    _set(wb, key("r5_2", "research"), None)
+    t2_keys = [k for b in F2021.table_blocks("T2") for k in b.keys()]
+    for k, value in zip(t2_keys, T2_FIGURES, strict=True):
+        _set(wb, k, value)
     for part, values in T4_VALUES.items():
-        for suffix, v in zip(("uphold", "correct", "other", "pending"), values, strict=True):
-            _set(wb, ("T4", "all", f"{part}_{suffix}"), v)
-        _set(wb, ("T4", "all", f"{part}_total"), sum(values))
+        for result, v in zip(T4_RESULTS, values, strict=True):
+            _set(wb, F2021.t4(part, result), v)
+        _set(wb, F2021.t4(part, T4_TOTAL), sum(values))
     for name, text in (("GK_TEXT_1", TEXT_1), ("GK_TEXT_5", TEXT_5), ("GK_TEXT_6", TEXT_6)):
         sheet, r, c, _ = META[name]
         wb[sheet].cell(r, c).value = text

@@ -120,7 +120,7 @@ def _t3_grid(fmt: Format) -> Grid:
                     cells.append(GridCell(r, 1, row.group, "label", "T3", rowspan=len(members)))
                 cells.append(GridCell(r, 2, row.label, "label", "T3"))
         for j, c in enumerate(b.cols):
-            key = ("T3", row.id, c.id)
+            key = fmt.t3(row.id, c.id)
             cells.append(GridCell(r, 3 + j, "", _number_role(b, key), "T3", key=key))
     return Grid("T3", first + len(b.rows), 3 + len(b.cols), 3, tuple(cells))
 
@@ -143,7 +143,7 @@ def _t4_grid(fmt: Format) -> Grid:
             cells.append(GridCell(2, i, c.label, "header", "T4"))
         else:
             cells.append(GridCell(1, i, c.label, "header", "T4", rowspan=2))
-        key = ("T4", "all", c.id)
+        key = (b.id, b.rows[0].id, c.id)  # table 四 is one row
         cells.append(GridCell(3, i, "", _number_role(b, key), "T4", key=key))
     return Grid("T4", 4, len(b.cols), 3, tuple(cells))
 

@@ -39,7 +39,7 @@ def prior_from(report: Report) -> Prior:
         prior.carry_out[col.id] = report.value(fmt.t3(T3_CARRY_OUT, col.id))
     if fmt.in_force is not None:
         for row in fmt.in_force.rows:
-            prior.in_force[row] = report.value((fmt.in_force.block, row, fmt.in_force.in_force))
+            prior.in_force[row] = report.value(fmt.in_force.key(row, fmt.in_force.in_force))
     return prior
 
 

@@ -6,6 +6,7 @@ import random
 from collections.abc import Mapping
 
 from gknb.formats import FORMATS, Format, Key, Kind
+from gknb.formats.base import T3_CARRY_IN, T3_CARRY_OUT, T3_NEW, T4_PARTS, T4_RESULTS
 from gknb.model import Report, ReportKind
 from gknb.totals import compute_totals
 from gknb.values import parse_value
@@ -25,25 +26,24 @@ def consistent_values(fmt: Format, rng: random.Random) -> dict[Key, int | float]
                 values[key] = rng.randint(-60, 60)
             else:
                 values[key] = rng.choice((0, 0, 1, 3, rng.randint(0, 2000)))
-    if fmt.published_within is not None:  # keep R9 quiet: published <= total
-        published, total = fmt.published_within
-        for row in fmt.block("T2_1").rows:
-            pub = values[("T2_1", row.id, published)]
-            values[("T2_1", row.id, total)] = pub + rng.randint(0, 50)
-    t3 = fmt.block("T3")
-    results = fmt.results
-    for col in (c.id for c in t3.cols if c.id != "total"):
+    within = fmt.published_within
+    if within is not None:  # keep R9 quiet: published <= total
+        for row in within.rows:
+            pub = values[within.key(row, within.part)]
+            values[within.key(row, within.whole)] = pub + rng.randint(0, 50)
+    results, t3 = fmt.results, fmt.t3
+    for col in fmt.applicants:
         for r in results:
-            values[("T3", r, col)] = rng.choice((0, 0, 0, 1, rng.randint(0, 30)))
-        handled = sum(values[("T3", r, col)] for r in results)
+            values[t3(r, col)] = rng.choice((0, 0, 0, 1, rng.randint(0, 30)))
+        handled = sum(values[t3(r, col)] for r in results)
         carry_out = rng.choice((0, 0, 1, rng.randint(0, 5)))
         carry_in = rng.randint(0, int(handled) + carry_out)  # counts: whole numbers
-        values[("T3", "carry_out", col)] = carry_out
-        values[("T3", "carry_in", col)] = carry_in
-        values[("T3", "new", col)] = handled + carry_out - carry_in
-    for part in ("rv", "ld", "la"):
-        for suffix in ("uphold", "correct", "other", "pending"):
-            values[("T4", "all", f"{part}_{suffix}")] = rng.choice((0, 0, 0, 1, rng.randint(0, 4)))
+        values[t3(T3_CARRY_OUT, col)] = carry_out
+        values[t3(T3_CARRY_IN, col)] = carry_in
+        values[t3(T3_NEW, col)] = handled + carry_out - carry_in
+    for part in T4_PARTS:
+        for result in T4_RESULTS:
+            values[fmt.t4(part, result)] = rng.choice((0, 0, 0, 1, rng.randint(0, 4)))
     report = report_from_values(fmt.version, values)
     for change in compute_totals(report):
         assert change.new is not None
@@ -68,5 +68,5 @@ def report_from_values(
 def consistent_report(version: str, seed: int = 0, year: int | None = None) -> Report:
     rng = random.Random(seed)
     fmt = FORMATS[version]
-    year = year if year is not None else (2020 if version == "2019" else 2025)
+    year = year if year is not None else fmt.sample_year
     return report_from_values(version, consistent_values(fmt, rng), year=year, agency="测试局")

@@ -7,6 +7,15 @@ tables (R10 has nothing to find in it).
 from __future__ import annotations
 
 from gknb.formats import Key
+from gknb.formats.base import (
+    T3_CARRY_IN,
+    T3_CARRY_OUT,
+    T3_GRAND,
+    T3_NEW,
+    T3_TOTAL,
+    T4_PARTS,
+    T4_TOTAL,
+)
 from gknb.model import Report
 from gknb.text import fmt_num
 
@@ -26,7 +35,7 @@ RESULT_GROUPS = (
     ("不予处理", tuple(f"r5_{i}" for i in range(1, 6))),
     ("其他处理", ("r6", "r6_1", "r6_2", "r6_3")),
 )
-T4_PARTS = (
+T4_RESULT_LABELS = (
     ("uphold", "结果维持"),
     ("correct", "结果纠正"),
     ("other", "其他结果"),
@@ -53,26 +62,27 @@ def _n(value: int | float) -> str:
 
 def part3(report: Report) -> str:
     """三、收到和处理政府信息公开申请情况."""
-    v = lambda row, col: _v(report, ("T3", row, col))  # noqa: E731
-    new, carry_in = v("new", "total"), v("carry_in", "total")
-    carry_out = v("carry_out", "total")
+    t3 = report.format.t3
+    v = lambda row, col: _v(report, t3(row, col))  # noqa: E731
+    new, carry_in = v(T3_NEW, T3_TOTAL), v(T3_CARRY_IN, T3_TOTAL)
+    carry_out = v(T3_CARRY_OUT, T3_TOTAL)
     if new == 0 and carry_in == 0:
         return "本年度未收到政府信息公开申请，无上年结转申请。"
-    natural = v("new", "natural")
-    org = sum(v("new", c) for c in ORG)
+    natural = v(T3_NEW, "natural")
+    org = sum(v(T3_NEW, c) for c in ORG)
     parts = [f"本年度共收到政府信息公开申请{_n(new)}"]
     if new:
-        detail = "、".join(f"{ORG_LABELS[c]}{_n(v('new', c))}" for c in ORG if v("new", c))
+        detail = "、".join(f"{ORG_LABELS[c]}{_n(v(T3_NEW, c))}" for c in ORG if v(T3_NEW, c))
         parts[0] += f"，其中自然人{_n(natural)}、法人或其他组织{_n(org)}"
         if detail:
             parts[0] += f"（{detail}）"
     parts.append(f"上年结转{_n(carry_in)}")
     results = []
     for label, rows in RESULT_GROUPS:
-        total = sum(v(r, "total") for r in rows if ("T3", r, "total") in report.cells)
+        total = sum(v(r, T3_TOTAL) for r in rows if t3(r, T3_TOTAL) in report.cells)
         if total:
             results.append(f"{label}{_n(total)}")
-    handled = v("r7_total", "total")
+    handled = v(T3_GRAND, T3_TOTAL)
     text = "；".join(parts) + "。"
     if results:
         text += f"本年度办理完结{_n(handled)}，办理结果：" + "，".join(results) + "。"
@@ -82,13 +92,14 @@ def part3(report: Report) -> str:
 
 def part4(report: Report) -> str:
     """四、政府信息公开行政复议、行政诉讼情况."""
-    v = lambda col: _v(report, ("T4", "all", col))  # noqa: E731
-    review, direct, after = v("rv_total"), v("ld_total"), v("la_total")
+    t4 = report.format.t4
+    v = lambda part, result: _v(report, t4(part, result))  # noqa: E731
+    review, direct, after = (v(part, T4_TOTAL) for part in T4_PARTS)
     if review == 0 and direct == 0 and after == 0:
         return "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。"
 
-    def breakdown(prefix: str) -> str:
-        items = [f"{label}{_n(v(f'{prefix}_{x}'))}" for x, label in T4_PARTS if v(f"{prefix}_{x}")]
+    def breakdown(part: str) -> str:
+        items = [f"{label}{_n(v(part, x))}" for x, label in T4_RESULT_LABELS if v(part, x)]
         return "（" + "、".join(items) + "）" if items else ""
 
     sentences = []

@@ -10,6 +10,7 @@ from gknb.formats.base import (
     Key,
     Kind,
     Line,
+    Within,
 )
 from gknb.formats.f2019 import FORMAT as F2019
 from gknb.formats.f2021 import FORMAT as F2021
@@ -39,6 +40,7 @@ __all__ = [
     "Key",
     "Kind",
     "Line",
+    "Within",
     "format_for_year",
     "get_format",
 ]

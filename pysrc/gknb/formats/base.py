@@ -85,6 +85,23 @@ class InForce:
     repealed: str
     in_force: str
 
+    def key(self, row: str, col: str) -> Key:
+        return (self.block, row, col)
+
+
+@dataclass(frozen=True)
+class Within:
+    """Table 二(一) counts where one column is part of another (本年新公开 within 对外公开总数):
+    the block, its rows, and the two columns. A format that declares it gets R9."""
+
+    block: str
+    rows: tuple[str, ...]
+    part: str
+    whole: str
+
+    def key(self, row: str, col: str) -> Key:
+        return (self.block, row, col)
+
 
 @dataclass(frozen=True)
 class Equation:
@@ -115,6 +132,7 @@ SECTION_TITLES = (
 T3_NEW, T3_CARRY_IN, T3_GRAND, T3_CARRY_OUT = "new", "carry_in", "r7_total", "carry_out"
 T3_TOTAL = "total"  # table 三's 总计 column
 T4_PARTS = ("rv", "ld", "la")  # 行政复议, 未经复议直接起诉, 复议后起诉
+T4_TOTAL = "total"  # the 总计 of each part of table 四
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,9 +141,13 @@ class Format:
     document: str  # the notice that issued it
     years: str  # human description of the years it is used for
     blocks: tuple[Block, ...]
+    sample_year: int  # a report year in this format (demos, generated reports)
+    # how this format lays out the table 三 rows other formats lay out differently (its own
+    # rows, see formats.across.own_rows), said when a published report mixes two formats
+    own_rows_layout: str
     # named parts that some rules check (the rule catalogue names the part each rule needs);
     # None where the format has no such part, and then it has no such rule
-    published_within: tuple[str, str] | None = None  # 二(一) (新公开, 对外公开总数) columns: R9
+    published_within: Within | None = None  # 二(一) 新公开 within 对外公开总数: R9
     in_force: InForce | None = None  # R7, R8, and last year's figures kept for them
     fee_in_wan: Key | None = None  # a fee amount in 万元: R11
     unpaid_fee: Key | None = None  # 表三 requests dropped for unpaid fees: R12
@@ -240,9 +262,9 @@ class Format:
             eqs.append(
                 Equation(
                     "R4",
-                    lhs=(self.t4(part, "total"),),
+                    lhs=(self.t4(part, T4_TOTAL),),
                     rhs=tuple(self.t4(part, x) for x in T4_RESULTS),
-                    target=self.t4(part, "total"),
+                    target=self.t4(part, T4_TOTAL),
                 )
             )
         return eqs
@@ -333,7 +355,7 @@ def t4_block() -> Block:
     labels = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
     cols = []
     for prefix, group, section in parts:
-        for suffix, label in zip((*T4_RESULTS, "total"), labels, strict=True):
+        for suffix, label in zip((*T4_RESULTS, T4_TOTAL), labels, strict=True):
             g = "" if prefix == "rv" else group
             cols.append(Line(f"{prefix}_{suffix}", label, group=g, section=section))
     return Block(
@@ -343,5 +365,5 @@ def t4_block() -> Block:
         header="",
         rows=(Line("all", ""),),
         cols=tuple(cols),
-        total_cols=("rv_total", "ld_total", "la_total"),
+        total_cols=tuple(f"{prefix}_{T4_TOTAL}" for prefix, _, _ in parts),
     )

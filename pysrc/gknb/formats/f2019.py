@@ -1,6 +1,6 @@
 """国办公开办函〔2019〕60号 (试行): the format for the 2019 and 2020 reports."""
 
-from gknb.formats.base import Block, Format, Kind, Line, t3_columns, t3_rows, t4_block
+from gknb.formats.base import Block, Format, Kind, Line, Within, t3_columns, t3_rows, t4_block
 
 _ITEMS = (
     Line("prev_items", "上一年项目数量"),
@@ -12,6 +12,8 @@ FORMAT = Format(
     version="2019",
     document="国办公开办函〔2019〕60号",
     years="2019、2020年",
+    sample_year=2020,
+    own_rows_layout="只有一行",
     blocks=(
         Block(
             id="T2_1",
@@ -88,5 +90,5 @@ FORMAT = Format(
         ),
         t4_block(),
     ),
-    published_within=("published", "total_public"),
+    published_within=Within("T2_1", ("regulation", "normative"), "published", "total_public"),
 )

@@ -17,6 +17,8 @@ FORMAT = Format(
     version="2021",
     document="国办公开办函〔2021〕30号",
     years="2021年及以后",
+    sample_year=2025,
+    own_rows_layout="分为 1–3 三行",
     blocks=(
         Block(
             id="T2_1",

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from gknb.errors import GknbError
-from gknb.formats import F2019, F2021, FORMATS, TABLE_TITLES, Format, format_for_year
+from gknb.formats import FORMATS, TABLE_TITLES, Block, Format, format_for_year
+from gknb.formats.across import distinctive, merged_rows, others, own_rows, remarks
 from gknb.model import Cell, Finding, Report, ReportKind, reading_finding, structure_finding
 from gknb.reader import sections
 from gknb.reader.ir import Row
@@ -46,31 +47,43 @@ from gknb.values import parse_value
 T2, T3, T4 = TABLE_TITLES["T2"], TABLE_TITLES["T3"], TABLE_TITLES["T4"]
 
 _T2_TITLE = re.compile(r"^(?:第二十条)?第\(([一二三四五六七八九十]+)\)项")
-_T3_COLS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-T3_HEADER = tuple(
-    sorted({*_T3_COLS, "申请人情况", "法人或其他组织", "小计", "申请人"}, key=len, reverse=True)
+SUBTOTAL = "小计"  # a column some provinces add to table 三 (not in any national format)
+
+
+def _blocks(table: str) -> list[Block]:
+    """The table's blocks in every registered format."""
+    return [b for f in FORMATS.values() for b in f.table_blocks(table)]
+
+
+def _longest_first(words: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+# table 三's column headings (applicants, their group), in any format
+T3_COLS = tuple(dict.fromkeys(fold(c.label) for b in _blocks("T3") for c in b.cols))
+_T3_GROUPS = {fold(c.group) for b in _blocks("T3") for c in b.cols if c.group}
+_T3_FIRST_ORG = next(fold(c.label) for b in _blocks("T3") for c in b.cols if c.group)
+T3_HEADER = _longest_first({*T3_COLS, *_T3_GROUPS, "申请人情况", SUBTOTAL, "申请人"})
+# table 四's headings: parts (行政复议 / 行政诉讼), their groups, the result columns, and the
+# halves of a four-character result heading printed over two lines (结果 / 维持)
+_T4_COLS = [c for b in _blocks("T4") for c in b.cols]
+_T4_PARTS = {fold(x) for c in _T4_COLS for x in (c.section, c.group) if x}
+_T4_LABELS = {fold(c.label) for c in _T4_COLS}
+T4_HEADER = _longest_first(
+    {*_T4_PARTS, *_T4_LABELS, *(w for x in _T4_LABELS if len(x) == 4 for w in (x[:2], x[2:]))}
 )
-T4_HEADER = tuple(
-    sorted(
-        {"行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-         "未经复议直接起诉", "复议后起诉", "结果", "维持", "纠正", "其他", "尚未", "审结"},
-        key=len, reverse=True,
-    )
-)  # fmt: skip
-T4_START = ("行政复议", "行政诉讼", "结果维持", "未经复议直接起诉", "复议后起诉")
-T2_HEADER = tuple(
-    sorted(
-        {"信息内容", "单位:万元", *(fold(c.label) for f in FORMATS.values()
-                                    for b in f.table_blocks("T2") for c in b.cols)},
-        key=len, reverse=True,
-    )
-)  # fmt: skip
-MARKERS = {
-    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
-             "采购项目数量", "采购总金额", "政府集中采购", "第二十条第(九)项", "其他对外管理服务"),
-    "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额",
-             "行政规范性文件"),
-}  # fmt: skip
+# the first heading of table 四: a part, or the first result column where parts stand above
+T4_START = tuple({*_T4_PARTS, *(fold(b.cols[0].label) for b in _blocks("T4"))})
+# table 二's headings: the header cell (信息内容), the column labels, their units
+T2_HEADER = _longest_first(
+    {
+        *(fold(b.header) for b in _blocks("T2") if b.header),
+        *(fold(c.label) for b in _blocks("T2") for c in b.cols),
+        *remarks("T2"),
+    }
+)
+# the labels of table 二 only one format prints: they tell which format a report is in
+MARKERS = {v: distinctive(v, "T2") for v in FORMATS}
 _RUNNING = re.compile(r"^.{0,40}\d{4}年度?政府信息公开工作(?:年度)?报告$")
 
 
@@ -90,15 +103,12 @@ class TableRead:
 
 
 def _slots_t3() -> list[Slot]:
-    """Table 三's rows of both formats in order (they differ only under （六）)."""
-    slots: list[Slot] = []
-    for line in F2021.block("T3").rows:
-        if line.id == "r6_1":
-            r6 = F2019.block("T3").row("r6")
-            slots.append(Slot.make("T3", r6.id, r6.label, r6.match_keys, 7, ["2019"]))
-        versions = ["2021"] if line.id.startswith("r6_") else ["2019", "2021"]
-        slots.append(Slot.make("T3", line.id, line.label, line.match_keys, 7, versions))
-    return slots
+    """Table 三's rows of every format in order (they differ only under （六）)."""
+    width = len(_blocks("T3")[0].cols)
+    return [
+        Slot.make("T3", line.id, line.label, line.match_keys, width, versions)
+        for line, versions in merged_rows("T3")
+    ]
 
 
 def _slots_t2(version: str) -> list[Slot]:
@@ -121,7 +131,7 @@ class Parser:
         self.consumed: set[int] = set()
         self.findings: list[Finding] = []
         self._t3_range = (0, 0)
-        self._all_slots = [*_slots_t3(), *_slots_t2("2019"), *_slots_t2("2021")]
+        self._all_slots = [*_slots_t3(), *(s for v in FORMATS for s in _slots_t2(v))]
         self._by_row: dict[int, list[Tok]] = {}
         for t in self.toks:
             self._by_row.setdefault(t.row, []).append(t)
@@ -219,11 +229,11 @@ class Parser:
         cands = self._rows(lo, hi, T3_HEADER, slots)
         first_row = cands[0].labels[-1] if cands else hi
         header = [t for t in self.toks[lo:first_row] if t.kind is Kind.LABEL]
-        cols = [t.folded for t in header if t.folded in (*_T3_COLS, "小计")]
+        cols = [t.folded for t in header if t.folded in (*T3_COLS, SUBTOTAL)]
         subtotal = None
-        if "小计" in cols:  # 法人或其他组织 小计: before 商业企业 or after 其他
-            first_org = cols.index("商业企业") if "商业企业" in cols else len(cols)
-            subtotal = 1 if cols.index("小计") < first_org else 6
+        if SUBTOTAL in cols:  # 法人或其他组织 小计: before 商业企业 or after 其他
+            first_org = cols.index(_T3_FIRST_ORG) if _T3_FIRST_ORG in cols else len(cols)
+            subtotal = 1 if cols.index(SUBTOTAL) < first_org else len(T3_COLS) - 1
         if subtotal is not None:
             result.findings.append(
                 structure_finding(
@@ -358,17 +368,17 @@ class Parser:
         result.span = (lo, max(ends)) if ends else None
         return result
 
-    def read_t4(self, lo: int, hi: int) -> TableRead:
+    def read_t4(self, lo: int, hi: int, version: str) -> TableRead:
         result = TableRead()
-        width = 15
+        block = FORMATS[version].block("T4")  # one row: each part's results, then its total
+        width, parts = len(block.cols), len(block.total_cols)
         for c in candidates(self.toks, lo, hi):
             nonblank = any(not self.toks[i].empty for i in c.values)
             count = sum(max(1, len(self.toks[i].parts)) for i in c.values)
             if not c.values or (not nonblank and count < width):
                 continue
-            slot = Slot.make("T4", "all", "", (), width, ["2019", "2021"])
-            # table 四 is the same in both formats: either declaration reads it
-            self._cells("2021", T4, c, slot, width, sums_to_last(3, 5), result)
+            slot = Slot.make(block.id, block.rows[0].id, "", (), width, [version])
+            self._cells(version, T4, c, slot, width, sums_to_last(parts, width // parts), result)
             result.span = (lo, c.last)
             return result
         raise _missing(self.name, T4)
@@ -404,7 +414,7 @@ class Parser:
         report.detected_version = detected
         t2_read = self.read_t2(t2, t2_hi, version)
         t3_cells = self._t3_cells(version, t3_rows, subtotal)
-        t4_read = self.read_t4(t4, self._limit(t4, starts))
+        t4_read = self.read_t4(t4, self._limit(t4, starts), version)
         t3_read.findings += self._t3_structure(version, t3_rows)
         t2_read.findings += self._t2_mixed(version, t2, t2_hi)
         for part in (t2_read, t3_cells, t4_read):
@@ -438,20 +448,24 @@ class Parser:
         year only breaks a tie. Returns (version, detected version or None)."""
         found = self.markers(t2, t2_hi)
         t3_ids = {s.row for _, s in t3_rows}
-        a = len(found["2019"]) + ("r6" in t3_ids)
-        b = len(found["2021"]) + bool(t3_ids & {"r6_1", "r6_2", "r6_3"})
-        if a != b:
-            version = "2019" if a > b else "2021"
-            return version, version
-        return (format_for_year(year).version if year else "2021"), None
+        votes = {
+            v: len(found[v]) + bool(t3_ids & {r.id for r in own_rows(v, "T3")}) for v in FORMATS
+        }
+        best = max(votes.values())
+        leaders = [v for v, n in votes.items() if n == best]
+        if len(leaders) == 1:
+            return leaders[0], leaders[0]
+        latest = max(FORMATS.values(), key=lambda f: f.sample_year)
+        return (format_for_year(year) if year else latest).version, None
 
     def _t3_cells(
         self, version: str, t3_rows: list[tuple[Cand, Slot]], subtotal: int | None
     ) -> TableRead:
         """Table 三's numbers, for the rows of the chosen version."""
         wanted = {r.id for r in FORMATS[version].block("T3").rows}
-        width = 7 if subtotal is None else 8
-        check = sums_to_last(1, 7) if subtotal is None else None
+        n = len(FORMATS[version].block("T3").cols)
+        width = n if subtotal is None else n + 1
+        check = sums_to_last(1, n) if subtotal is None else None
         result = TableRead()
         rows = [(c, s) for c, s in t3_rows if s.row in wanted]
         reads = {s.row: self._read(version, c, s, width, check, subtotal) for c, s in rows}
@@ -467,25 +481,34 @@ class Parser:
     def _t3_structure(self, version: str, t3_rows: list[tuple[Cand, Slot]]) -> list[Finding]:
         """Rows of the other format under （六）, and rows missing."""
         fmt = FORMATS[version]
-        other = "2021" if version == "2019" else "2019"
         block = fmt.block("T3")
         found = {s.row for _, s in t3_rows}
         mixed = sorted(found - {r.id for r in block.rows})
+        own = {r.id for r in own_rows(version, "T3")}
         findings: list[Finding] = []
         if mixed:
+            other = next(
+                (
+                    v
+                    for v in others(version)
+                    if set(mixed) <= {r.id for r in FORMATS[v].block("T3").rows}
+                ),
+                others(version)[0],
+            )
+            first = next(r for r in block.rows if r.id in own)
+            heading = first.group or first.label
             labels = "、".join(next(s.label for _, s in t3_rows if s.row == r) for r in mixed)
             findings.append(
                 structure_finding(
-                    T3, "（六）其他处理", "",
+                    T3, heading, "",
                     f"表三混用了两版格式：有{other}版的“{labels}”行，本报告按{version}版读取"
-                    f"（{version}版的“（六）其他处理”"
-                    f"{'只有一行' if version == '2019' else '分为 1–3 三行'}）。"
-                    f"请按{version}版格式（{fmt.document}）重填“（六）其他处理”。",
+                    f"（{version}版的“{heading}”{fmt.own_rows_layout}）。"
+                    f"请按{version}版格式（{fmt.document}）重填“{heading}”。",
                     expected=version, found=other,
                 )
             )  # fmt: skip
         for line in block.rows:
-            if line.id in found or (mixed and line.id.startswith("r6")):
+            if line.id in found or (mixed and line.id in own):
                 continue
             name = f"{line.group} {line.label}" if line.group else line.label
             findings.append(self._no_row(T3, "表三", name, line.label, version, *self._t3_range))
@@ -515,9 +538,9 @@ class Parser:
         return any(t.folded.endswith(want) for t in self._labels(lo, hi))
 
     def _t2_mixed(self, version: str, t2: int, t2_hi: int) -> list[Finding]:
-        other = "2021" if version == "2019" else "2019"
         found = self.markers(t2, t2_hi)
-        if not (found[other] and found[version]):
+        other = next((v for v in others(version) if found[v]), None)
+        if other is None or not found[version]:
             return []
         return [
             structure_finding(

@@ -67,9 +67,9 @@ def _in_force(report: Report, rule: str) -> Iterator[Finding]:
     block = report.format.block(part.block)
     for row_id in part.rows:
         label = block.row(row_id).label
-        issued_key = (part.block, row_id, part.issued)
-        repealed_key = (part.block, row_id, part.repealed)
-        in_force_key = (part.block, row_id, part.in_force)
+        issued_key = part.key(row_id, part.issued)
+        repealed_key = part.key(row_id, part.repealed)
+        in_force_key = part.key(row_id, part.in_force)
         issued, repealed = report.value(issued_key), report.value(repealed_key)
         in_force = report.value(in_force_key)
         before = prior.in_force.get(row_id)

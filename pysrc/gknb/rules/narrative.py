@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gknb.formats import Key
+from gknb.formats.base import T3_CARRY_IN, T3_NEW, T3_TOTAL, T4_PARTS, T4_RESULTS, T4_TOTAL
 from gknb.model import Finding, Report, Severity
 from gknb.text import fmt_num
 
@@ -112,6 +113,7 @@ def _finding(report: Report, claim: Claim, keys: list[Key], expected, found, msg
 
 
 def check_r10(report: Report) -> Iterator[Finding]:
+    fmt = report.format
     seen: set[tuple[str, str]] = set()
     for claim in claims(report.texts):
         if (claim.subject, claim.clause) in seen:
@@ -119,9 +121,9 @@ def check_r10(report: Report) -> Iterator[Finding]:
         seen.add((claim.subject, claim.clause))
         quote = f"正文“{claim.clause}”"
         if claim.subject == "apply":
-            keys = [("T3", "new", "total")]
+            keys = [fmt.t3(T3_NEW, T3_TOTAL)]
             new = report.value(keys[0])
-            carry = report.value(("T3", "carry_in", "total"))
+            carry = report.value(fmt.t3(T3_CARRY_IN, T3_TOTAL))
             if new is None or claim.number in (new, new + (carry or 0)):
                 continue
             yield _finding(
@@ -130,8 +132,9 @@ def check_r10(report: Report) -> Iterator[Finding]:
                 f"总计为 {fmt_num(new)} 件。请核对正文或表格，使两者一致。",
             )  # fmt: skip
         elif claim.subject in ("review", "suit"):
-            parts = ["rv"] if claim.subject == "review" else ["ld", "la"]
-            keys = [("T4", "all", f"{p}_total") for p in parts]
+            review, *suits = T4_PARTS  # 行政复议; 未经复议直接起诉, 复议后起诉
+            parts = [review] if claim.subject == "review" else suits
+            keys = [fmt.t4(p, T4_TOTAL) for p in parts]
             total = _sum(report, keys)
             if total is None or total == claim.number:
                 continue
@@ -142,8 +145,8 @@ def check_r10(report: Report) -> Iterator[Finding]:
                 f"请核对正文或表格。",
             )  # fmt: skip
         else:
-            keys = [("T4", "all", f"{p}_{r}") for p in ("rv", "ld", "la")
-                    for r in ("correct", "other", "pending")]  # fmt: skip
+            _, *not_upheld_results = T4_RESULTS  # all but 结果维持
+            keys = [fmt.t4(p, r) for p in T4_PARTS for r in not_upheld_results]
             not_upheld = _sum(report, keys)
             if not not_upheld:
                 continue

@@ -6,16 +6,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from gknb.formats import FORMATS, Key
+from gknb.formats import FORMATS, Format, Key
+from gknb.formats.base import T3_NEW, T4_PARTS, T4_TOTAL
 from gknb.model import Severity, Unit
 from gknb.text import fmt_num
 
-ROLLUP_KEYS: tuple[Key, ...] = (
-    *(("T3", "new", c.id) for c in FORMATS["2021"].block("T3").cols),
-    ("T4", "all", "rv_total"),
-    ("T4", "all", "ld_total"),
-    ("T4", "all", "la_total"),
-)
+
+def rollup_keys(fmt: Format) -> tuple[Key, ...]:
+    """The figures a consolidated report must not have below its units' sum: table 三's
+    本年新收 (every column) and table 四's totals."""
+    return (
+        *(fmt.t3(T3_NEW, c.id) for c in fmt.block("T3").cols),
+        *(fmt.t4(part, T4_TOTAL) for part in T4_PARTS),
+    )
 
 
 def _value(report: Unit, key: Key) -> int | float | None:
@@ -33,7 +36,7 @@ def findings(parent: Unit, units: Sequence[Unit]) -> tuple[list[dict[str, Any]],
     if parent.values is None or not readable:
         return result, notes
     fmt = FORMATS[parent.version]
-    for key in ROLLUP_KEYS:
+    for key in rollup_keys(fmt):
         own = _value(parent, key)
         parts = [(u, _value(u, key)) for u in readable]
         if own is None or any(v is None for _, v in parts):

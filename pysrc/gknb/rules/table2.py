@@ -13,11 +13,11 @@ FEE_LIMIT = 10000  # 万元: a fee this large was almost certainly typed in 元
 
 def check_r9(report: Report) -> Iterator[Finding]:
     fmt = report.format
-    if fmt.published_within is not None:
-        published_col, total_col = fmt.published_within
-        for row in fmt.block("T2_1").rows:
-            pub_key = ("T2_1", row.id, published_col)
-            tot_key = ("T2_1", row.id, total_col)
+    part = fmt.published_within
+    if part is not None:
+        for row_id in part.rows:
+            label = fmt.block(part.block).row(row_id).label
+            pub_key, tot_key = part.key(row_id, part.part), part.key(row_id, part.whole)
             published, total = report.value(pub_key), report.value(tot_key)
             if published is None or total is None or published <= total:
                 continue
@@ -29,7 +29,7 @@ def check_r9(report: Report) -> Iterator[Finding]:
                 expected=f"≤ {fmt_num(total)}",
                 found=published,
                 message=(
-                    f"{row.label}本年新公开 {fmt_num(published)} 件，多于对外公开总数量 "
+                    f"{label}本年新公开 {fmt_num(published)} 件，多于对外公开总数量 "
                     f"{fmt_num(total)} 件。总数量应包含本年新公开的件数，请核对。"
                 ),
                 keys=(pub_key, tot_key),
