@@ -157,7 +157,7 @@ def _prior_lines(prior: Report, agency: str, year: int) -> list[str]:
         f"  结转下年度继续办理：{carry}",
     ]
     if figures.in_force:
-        names = {"regulation": "规章", "normative": "行政规范性文件"}
+        names = prior.format.in_force_labels()
         kept = "，".join(f"{names[r]} {shown(v)}" for r, v in figures.in_force.items())
         lines.append(f"  现行有效件数：{kept}")
     this = Report(version=prior.version, year=year, agency=agency)

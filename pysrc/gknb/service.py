@@ -248,8 +248,8 @@ def write_prior(wb: Workbook, prior: Prior) -> None:
     ws.cell(row, col).value = prior.year
     for i, value in enumerate(prior.carry_out.values()):
         ws.cell(PRIOR_CARRY_OUT.r1, PRIOR_CARRY_OUT.c1 + i).value = value
-    for i, row_id in enumerate(("regulation", "normative")):
-        ws.cell(PRIOR_IN_FORCE.r1 + i, PRIOR_IN_FORCE.c1).value = prior.in_force.get(row_id)
+    for i, value in enumerate(prior.in_force.values()):  # in the format's row order
+        ws.cell(PRIOR_IN_FORCE.r1 + i, PRIOR_IN_FORCE.c1).value = value
 
 
 def save_xlsm(wb: Workbook, path: Path) -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from gknb.formats import F2021, FORMATS, Block, Line
+from gknb.formats import F2019, F2021, FORMATS, Block, Line
 from gknb.formats.across import distinctive, merged_rows, others, own_rows, remarks
 
 
@@ -71,3 +71,8 @@ def test_a_third_format_is_told_apart_by_the_registry_alone(third):
     ids = [(line.id, versions) for line, versions in merged_rows("T3")]
     assert [r for r, _ in ids if r.startswith("r6")] == ["r6", "r6_1", "r6_2", "r6_3", "r6_9"]
     assert dict(ids)["r6_1"] == ("2021", "2030")
+
+
+def test_the_carried_over_rows_are_named_as_printed() -> None:
+    assert F2021.in_force_labels() == {"regulation": "规章", "normative": "行政规范性文件"}
+    assert F2019.in_force_labels() == {}

@@ -172,6 +172,14 @@ class Format:
         """Table 四's cell for a part (rv/ld/la) and a result (uphold … pending, or total)."""
         return ("T4", "all", f"{part}_{result}")
 
+    def in_force_labels(self) -> dict[str, str]:
+        """The carried-over rows of table 二 by id, as printed (规章, 行政规范性文件); empty for a
+        format without them."""
+        if self.in_force is None:
+            return {}
+        block = self.block(self.in_force.block)
+        return {row: block.row(row).label for row in self.in_force.rows}
+
     def table_title(self, block_id: str) -> str:
         """The title of the table a block belongs to: 三、收到和处理政府信息公开申请情况."""
         return TABLE_TITLES[self.block(block_id).table]

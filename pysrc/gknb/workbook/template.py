@@ -351,7 +351,8 @@ def _prior(ws: Worksheet, fmt: Format) -> None:
         head.fill, head.font, head.alignment, head.border = HEADER_FILL, _font(True), CENTER, BORDER
         ws.cell(6, PRIOR_CARRY_OUT.c1 + i).border = BORDER
     ws.cell(8, 2, "上年“现行有效件数”（2021版及以后）").font = _font(bold=True)
-    for i, label in enumerate(("规章", "行政规范性文件")):
+    carried = max((f for f in FORMATS.values() if f.in_force), key=lambda f: f.version)
+    for i, label in enumerate(carried.in_force_labels().values()):
         ws.cell(PRIOR_IN_FORCE.r1 + i, 2, label)
         ws.cell(PRIOR_IN_FORCE.r1 + i, 3).border = BORDER
     ws.column_dimensions["B"].width = 34
