@@ -19,29 +19,6 @@ from gknb.formats.base import (
 from gknb.model import Report
 from gknb.text import fmt_num
 
-ORG = ("commercial", "research", "public_interest", "legal_service", "other")
-ORG_LABELS = {
-    "commercial": "商业企业",
-    "research": "科研机构",
-    "public_interest": "社会公益组织",
-    "legal_service": "法律服务机构",
-    "other": "其他",
-}
-RESULT_GROUPS = (
-    ("予以公开", ("r1_open",)),
-    ("部分公开", ("r2_partial",)),
-    ("不予公开", tuple(f"r3_{i}" for i in range(1, 9))),
-    ("无法提供", ("r4_1", "r4_2", "r4_3")),
-    ("不予处理", tuple(f"r5_{i}" for i in range(1, 6))),
-    ("其他处理", ("r6", "r6_1", "r6_2", "r6_3")),
-)
-T4_RESULT_LABELS = (
-    ("uphold", "结果维持"),
-    ("correct", "结果纠正"),
-    ("other", "其他结果"),
-    ("pending", "尚未审结"),
-)
-
 
 class MissingFigures(ValueError):
     """A figure the text needs is unreadable; fix the table first."""
@@ -68,17 +45,20 @@ def part3(report: Report) -> str:
     carry_out = v(T3_CARRY_OUT, T3_TOTAL)
     if new == 0 and carry_in == 0:
         return "本年度未收到政府信息公开申请，无上年结转申请。"
+    fmt = report.format
     natural = v(T3_NEW, "natural")
-    org = sum(v(T3_NEW, c) for c in ORG)
+    org = sum(v(T3_NEW, c.id) for c in fmt.organisations)
     parts = [f"本年度共收到政府信息公开申请{_n(new)}"]
     if new:
-        detail = "、".join(f"{ORG_LABELS[c]}{_n(v(T3_NEW, c))}" for c in ORG if v(T3_NEW, c))
+        detail = "、".join(
+            f"{c.label}{_n(v(T3_NEW, c.id))}" for c in fmt.organisations if v(T3_NEW, c.id)
+        )
         parts[0] += f"，其中自然人{_n(natural)}、法人或其他组织{_n(org)}"
         if detail:
             parts[0] += f"（{detail}）"
     parts.append(f"上年结转{_n(carry_in)}")
     results = []
-    for label, rows in RESULT_GROUPS:
+    for label, rows in fmt.result_groups():
         total = sum(v(r, T3_TOTAL) for r in rows if t3(r, T3_TOTAL) in report.cells)
         if total:
             results.append(f"{label}{_n(total)}")
@@ -99,7 +79,9 @@ def part4(report: Report) -> str:
         return "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。"
 
     def breakdown(part: str) -> str:
-        items = [f"{label}{_n(v(part, x))}" for x, label in T4_RESULT_LABELS if v(part, x)]
+        items = [
+            f"{label}{_n(v(part, x))}" for x, label in report.format.t4_results() if v(part, x)
+        ]
         return "（" + "、".join(items) + "）" if items else ""
 
     sentences = []

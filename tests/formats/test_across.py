@@ -76,3 +76,25 @@ def test_a_third_format_is_told_apart_by_the_registry_alone(third):
 def test_the_carried_over_rows_are_named_as_printed() -> None:
     assert F2021.in_force_labels() == {"regulation": "规章", "normative": "行政规范性文件"}
     assert F2019.in_force_labels() == {}
+
+
+def test_result_groups_and_their_short_names() -> None:
+    """The six results of table 三 as the national format prints them, (六) by format."""
+    groups = dict(F2021.result_groups())
+    assert list(groups) == ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
+    assert groups["不予公开"] == tuple(f"r3_{i}" for i in range(1, 9))
+    assert groups["其他处理"] == ("r6_1", "r6_2", "r6_3")
+    assert dict(F2019.result_groups())["其他处理"] == ("r6",)
+    assert [c.label for c in F2019.organisations] == [
+        "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
+    ]  # fmt: skip
+    assert F2021.t4_results() == (
+        ("uphold", "结果维持"), ("correct", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"),
+    )  # fmt: skip
+
+
+def test_blocks_only_one_format_has() -> None:
+    from gknb.formats.across import own_blocks
+
+    assert own_blocks("2019") == ("T2_9",)  # 第二十条第（九）项 政府集中采购
+    assert own_blocks("2021") == ()

@@ -14,10 +14,13 @@ from pathlib import Path
 from gknb.build.xlsm import DEFAULT_TIMESTAMP, build_xlsm, saved_xlsx
 from gknb.errors import GknbError
 from gknb.files import write_atomic
+from gknb.formats import FORMATS
+
+CURRENT = max(FORMATS)  # the format in force: the newest registered
 
 
-def template_bytes(version: str = "2021") -> bytes:
-    """The template workbook of a format version, as .xlsm bytes."""
+def template_bytes(version: str = CURRENT) -> bytes:
+    """The template workbook of a format version (default: the current one), as .xlsm bytes."""
     from gknb.workbook.contract import SHEETS
     from gknb.workbook.template import build_workbook
 
@@ -34,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--format",
         dest="version",
-        choices=("2019", "2021"),
-        default="2021",
-        help="格式版本（默认 2021）",
+        choices=tuple(FORMATS),
+        default=CURRENT,
+        help=f"格式版本（默认 {CURRENT}）",
     )
     args = parser.parse_args(argv)
     out: Path = args.out

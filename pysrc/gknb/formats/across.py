@@ -15,6 +15,12 @@ def others(version: str) -> list[str]:
     return [v for v in FORMATS if v != version]
 
 
+def own_blocks(version: str) -> tuple[str, ...]:
+    """The blocks only this format has (2019's 第二十条第（九）项)."""
+    theirs = {b.id for v in others(version) for b in FORMATS[v].blocks}
+    return tuple(b.id for b in FORMATS[version].blocks if b.id not in theirs)
+
+
 def merged_rows(block_id: str) -> list[tuple[Line, tuple[str, ...]]]:
     """The rows of a block across every format that has it, in order, each with the formats
     that have it. A row only some formats have stands where those formats have it, before

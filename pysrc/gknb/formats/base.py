@@ -6,6 +6,7 @@ declarations, so a new national format is one new module next to this one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -130,6 +131,8 @@ SECTION_TITLES = (
 
 
 T3_NEW, T3_CARRY_IN, T3_GRAND, T3_CARRY_OUT = "new", "carry_in", "r7_total", "carry_out"
+# a result's short name: its heading without the item number or a remark in brackets
+_RESULT_NAME = re.compile(r"^（[一二三四五六七八九十]+）|（[^）]*）$")
 T3_TOTAL = "total"  # table 三's 总计 column
 T4_PARTS = ("rv", "ld", "la")  # 行政复议, 未经复议直接起诉, 复议后起诉
 T4_TOTAL = "total"  # the 总计 of each part of table 四
@@ -162,6 +165,26 @@ class Format:
     def results(self) -> tuple[str, ...]:
         """Table 三's result rows (一) to (六) that （七）总计 adds up."""
         return tuple(r.id for r in self.block("T3").rows if r.section and r.id != T3_GRAND)
+
+    @property
+    def organisations(self) -> tuple[Line, ...]:
+        """Table 三's five kinds of organisation (the applicant columns grouped as 法人或其他组织)."""
+        return tuple(c for c in self.block("T3").cols if c.group)
+
+    def result_groups(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Table 三's results (一) to (六) by their short names, each with the rows it adds up:
+        ("予以公开", ("r1_open",)), ("不予公开", ("r3_1", … "r3_8")), …"""
+        groups: dict[str, list[str]] = {}
+        for row_id in self.results:
+            line = self.block("T3").row(row_id)
+            heading = line.group or line.label
+            groups.setdefault(_RESULT_NAME.sub("", heading), []).append(row_id)
+        return tuple((name, tuple(rows)) for name, rows in groups.items())
+
+    def t4_results(self) -> tuple[tuple[str, str], ...]:
+        """Table 四's results by id and printed name: ("uphold", "结果维持"), …"""
+        cols = {c.id: c.label for c in self.block("T4").cols}
+        return tuple((x, cols[self.t4(T4_PARTS[0], x)[2]]) for x in T4_RESULTS)
 
     @staticmethod
     def t3(row: str, col: str) -> Key:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from gknb.formats import FORMATS, TABLE_TITLES, Format, format_for_year
+from gknb.formats.across import own_blocks
 from gknb.layout import TABLES, grid
 from gknb.model import Cell, Finding, Prior, Report, ReportKind, Severity, structure_finding
 from gknb.text import fold
@@ -68,11 +69,13 @@ def _year(value: Any) -> int | None:
 
 
 def detect_version(src: BookSource, year: int | None, declared: Any) -> str:
-    """The layout decides (2019 has 第（九）项 and a 23-row table 三); the year breaks ties."""
+    """The layout decides (a block only one format has, as 2019's 第（九）项, then the number
+    of rows of table 三); the format named on the cover, then the year, break ties."""
     try:
-        if src.name_ref("GK_T2_9") is not None:
-            return "2019"
-        t3 = src.name_ref("GK_T3")
+        for fmt in FORMATS.values():
+            if any(src.name_ref(block_name(b)) is not None for b in own_blocks(fmt.version)):
+                return fmt.version
+        t3 = src.name_ref(block_name("T3"))
     except BrokenName:
         t3 = None
     if t3 is not None:
@@ -80,10 +83,10 @@ def detect_version(src: BookSource, year: int | None, declared: Any) -> str:
         for fmt in FORMATS.values():
             if fmt.block("T3").shape[0] == rows:
                 return fmt.version
-    m = re.search(r"2019|2021", str(declared or ""))
+    m = re.search("|".join(map(re.escape, FORMATS)), str(declared or ""))
     if m:
         return m.group(0)
-    return format_for_year(year).version if year else "2021"
+    return format_for_year(year).version if year else max(FORMATS)
 
 
 def _problem(fmt: Format, table: str, message: str, **kw: Any) -> Finding:
