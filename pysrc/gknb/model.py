@@ -90,28 +90,31 @@ READING = "READ"
 def structure_finding(table: str, row: str, column: str, message: str, **kw: Any) -> Finding:
     """R13: the report does not have the structure of its format (a table, row, column or part
     missing or extra, or the format does not fit the year)."""
-    return Finding(
-        rule=STRUCTURE,
-        severity=Severity.ERROR,
-        table=table,
-        row=row,
-        column=column,
-        cell=kw.get("cell"),
-        expected=kw.get("expected"),
-        found=kw.get("found"),
-        message=message,
-    )
+    return _placed(STRUCTURE, Severity.ERROR, (table, row, column), message, kw.get("cell"), kw)
 
 
 def reading_finding(table: str, row: str, column: str, message: str, **kw: Any) -> Finding:
-    """READ: a part of a published report that could not be read (not a fault of the report)."""
+    """READ: a part of a published report that could not be read (not a fault of the report);
+    it names no cell, since nothing was read there."""
+    return _placed(READING, Severity.UNREAD, (table, row, column), message, None, kw)
+
+
+def _placed(
+    rule: str,
+    severity: Severity,
+    where: tuple[str, str, str],
+    message: str,
+    cell: str | None,
+    kw: dict[str, Any],
+) -> Finding:
+    table, row, column = where
     return Finding(
-        rule=READING,
-        severity=Severity.UNREAD,
+        rule=rule,
+        severity=severity,
         table=table,
         row=row,
         column=column,
-        cell=None,
+        cell=cell,
         expected=kw.get("expected"),
         found=kw.get("found"),
         message=message,
