@@ -24,7 +24,7 @@ def check_r6(report: Report) -> Iterator[Finding]:
         yield Finding(
             rule="R6",
             severity=Severity.WARNING,
-            table="三、收到和处理政府信息公开申请情况",
+            table=fmt.table_title("T3"),
             row="上年数据",
             column="",
             cell=None,

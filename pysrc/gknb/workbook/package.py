@@ -112,15 +112,14 @@ _OBJECTS: tuple[tuple[str, re.Pattern[str], re.Pattern[bytes] | None], ...] = (
 
 def objects(zf: zipfile.ZipFile) -> dict[str, int]:
     """How many of each object the write could drop the package holds."""
-    names = zf.namelist()
     counts: dict[str, int] = {}
-    for label, part, inside in _OBJECTS:
-        found = 0
-        for name in names:
-            if part.fullmatch(name):
-                found += 1 if inside is None else len(inside.findall(zf.read(name)))
-        if found:
-            counts[label] = found
+    for name in zf.namelist():
+        kinds = [(label, inside) for label, part, inside in _OBJECTS if part.fullmatch(name)]
+        data = zf.read(name) if any(inside for _, inside in kinds) else b""  # each part once
+        for label, inside in kinds:
+            found = 1 if inside is None else len(inside.findall(data))
+            if found:
+                counts[label] = counts.get(label, 0) + found
     return counts
 
 

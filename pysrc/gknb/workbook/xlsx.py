@@ -281,7 +281,7 @@ class OpenpyxlBook:
             }
         )
         top, wrap = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
-        for r in range(first, max(old_last, first + len(results.rows) - 1) + 1):
+        for r in range(first + len(results.rows), old_last + 1):
             ws.row_dimensions[r].height = None  # rows move up, their old heights do not
         for i, (row, link, level) in enumerate(
             zip(results.rows, results.links, results.levels, strict=True)
